@@ -1,0 +1,57 @@
+import { Command, Flags } from '@oclif/core'
+import { resolveRepoRoot } from '../repo/paths.js'
+import { describeError } from './errors.js'
+
+/**
+ * What every dcx command shares: `--repo`, `--json`, Ctrl-C turned into an
+ * abort signal, and errors mapped to one line and an exit code.
+ */
+export abstract class DcxCommand extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    repo: Flags.string({
+      description: 'repo folder (default: $DCX_PATH, else ~/.dcx)',
+      helpGroup: 'GLOBAL'
+    })
+  }
+
+  private readonly aborter = new AbortController()
+  private readonly onSigint = (): void => {
+    if (this.aborter.signal.aborted) process.exit(130)
+    this.aborter.abort()
+  }
+
+  /** Aborted on the first Ctrl-C; a second one exits at once */
+  protected get signal (): AbortSignal {
+    return this.aborter.signal
+  }
+
+  /** The repo root this invocation works on */
+  protected repoRoot (flag: string | undefined): string {
+    return resolveRepoRoot(flag)
+  }
+
+  override async init (): Promise<void> {
+    await super.init()
+    process.on('SIGINT', this.onSigint)
+  }
+
+  override async finally (err: Error | undefined): Promise<void> {
+    process.off('SIGINT', this.onSigint)
+    await super.finally(err)
+  }
+
+  override async catch (err: any): Promise<void> {
+    const report = describeError(err)
+    if (process.env.DEBUG != null && process.env.DEBUG !== '') process.stderr.write(`${err?.stack ?? err}\n`)
+    if (this.jsonEnabled()) this.logJson({ error: { code: report.code, message: report.message } })
+    else process.stderr.write(`Error: ${report.message}\n`)
+    process.exitCode = report.exitCode
+  }
+
+  /** Write raw bytes to stdout, waiting on backpressure */
+  protected async writeStdout (chunk: Uint8Array): Promise<void> {
+    if (!process.stdout.write(chunk)) await new Promise(resolve => process.stdout.once('drain', resolve))
+  }
+}

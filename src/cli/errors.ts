@@ -1,0 +1,34 @@
+import { DcxError } from '../errors.js'
+
+/** How the CLI reports a failure: one line, a stable code, an exit code */
+export interface ErrorReport {
+  code: string
+  message: string
+  exitCode: number
+}
+
+/** Exit codes, also listed in the README */
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  internal: 70,
+  interrupted: 130
+} as const
+
+/**
+ * The one place that turns any thrown value into what the user sees. Our
+ * own errors carry their message and exit code; oclif's parse errors are
+ * usage errors; anything else is a bug, reported in one line (the stack is
+ * printed only with DEBUG set).
+ */
+export function describeError (err: any): ErrorReport {
+  if (err instanceof DcxError) return { code: err.code, message: err.message, exitCode: err.exitCode }
+  if (err?.name === 'AbortError') return { code: 'ERR_ABORTED', message: 'interrupted: nothing was pinned or half-written', exitCode: EXIT.interrupted }
+  if (err?.oclif != null) {
+    const first = String(err.message ?? '').split('\n')[0].trim()
+    return { code: 'ERR_USAGE', message: `${first} (see --help)`, exitCode: err.oclif.exit ?? EXIT.usage }
+  }
+  const message = String(err?.message ?? err).split('\n')[0]
+  return { code: err?.code ?? 'ERR_INTERNAL', message: `unexpected error: ${message} (set DEBUG=dcx for details)`, exitCode: EXIT.internal }
+}

@@ -1,0 +1,39 @@
+import { createWriteStream } from 'node:fs'
+import { rename, rm } from 'node:fs/promises'
+import { pipeline } from 'node:stream/promises'
+import { Args, Flags } from '@oclif/core'
+import { DcxCommand } from '../../cli/base.js'
+import { exportCar } from '../../data/car/export.js'
+import { parseCid } from '../../data/cid-path.js'
+import { openBlockRepo } from '../../repo/repo.js'
+
+export default class DagExport extends DcxCommand {
+  static override summary = 'Write the DAG under a CID as a CARv1 (stdout or -o)'
+  static override examples = ['<%= config.bin %> dag export <cid> > out.car', '<%= config.bin %> dag export <cid> -o out.car']
+  static override args = { cid: Args.string({ required: true, description: 'root CID' }) }
+  static override flags = {
+    output: Flags.string({ char: 'o', description: 'write to this file (written whole or not at all)' })
+  }
+
+  async run (): Promise<{ root: string, output: string } | undefined> {
+    const { args, flags } = await this.parse(DagExport)
+    const cid = parseCid(args.cid)
+    const { blockstore } = await openBlockRepo(this.repoRoot(flags.repo))
+    const car = exportCar(cid, blockstore, { signal: this.signal })
+    if (flags.output == null) {
+      if (this.jsonEnabled()) throw new Error('--json needs -o: the CAR itself goes to stdout')
+      for await (const chunk of car) await this.writeStdout(chunk)
+      return undefined
+    }
+    const tmp = `${flags.output}.dcx-partial-${process.pid}`
+    try {
+      await pipeline(car, createWriteStream(tmp), { signal: this.signal })
+      await rename(tmp, flags.output)
+    } catch (err) {
+      await rm(tmp, { force: true })
+      throw err
+    }
+    this.log(`exported ${cid} to ${flags.output}`)
+    return { root: cid.toString(), output: flags.output }
+  }
+}

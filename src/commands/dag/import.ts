@@ -1,0 +1,37 @@
+import { Args, Flags } from '@oclif/core'
+import { DcxCommand } from '../../cli/base.js'
+import { withRepo } from '../../cli/open.js'
+import { importCar } from '../../data/car/import.js'
+import type { CarImportResult } from '../../data/car/import.js'
+
+interface ImportJson { file: string, blocks: number, roots: Array<{ cid: string, pinned: boolean, missing?: string }> }
+
+export default class DagImport extends DcxCommand {
+  static override summary = 'Import CARv1/CARv2 files, re-hashing every block, and pin their roots'
+  static override description = `A file with a block that does not match its hash, or a corrupt or truncated file, imports nothing.
+A root whose DAG is incomplete is imported but not pinned, and the missing block is named.`
+
+  static override examples = ['<%= config.bin %> dag import data.car', '<%= config.bin %> dag import a.car b.car --no-pin-roots --json']
+  static override strict = false
+  static override args = { file: Args.string({ required: true, description: 'CAR files' }) }
+  static override flags = {
+    'pin-roots': Flags.boolean({ default: true, allowNo: true, description: 'pin each root recursively' })
+  }
+
+  async run (): Promise<ImportJson[]> {
+    const { flags, argv } = await this.parse(DagImport)
+    return withRepo(this.repoRoot(flags.repo), 'dag import', async repo => {
+      const out: ImportJson[] = []
+      for (const file of argv as string[]) {
+        const r: CarImportResult = await importCar(file, repo.blockstore, repo.pins, { pinRoots: flags['pin-roots'], signal: this.signal })
+        this.log(`imported ${r.blocks} blocks from ${file}`)
+        for (const root of r.roots) {
+          if (root.pinned) this.log(`pinned root ${root.cid}`)
+          else if (root.missing != null) this.warn(`root ${root.cid} not pinned: its DAG is incomplete (block ${root.missing} is missing)`)
+        }
+        out.push({ file, blocks: r.blocks, roots: r.roots.map(x => ({ cid: x.cid.toString(), pinned: x.pinned, missing: x.missing })) })
+      }
+      return out
+    })
+  }
+}

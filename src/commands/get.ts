@@ -1,0 +1,36 @@
+import { Args, Flags } from '@oclif/core'
+import { DcxCommand } from '../cli/base.js'
+import { progressBar } from '../cli/progress.js'
+import { parseCidPath } from '../data/cid-path.js'
+import { defaultOutputName, get } from '../data/get.js'
+import { openBlockRepo } from '../repo/repo.js'
+
+export default class Get extends DcxCommand {
+  static override summary = 'Save a file or directory from the repo to disk'
+  static override description = 'Writes to a temporary name and renames at the end, so an interrupted get leaves nothing at the output path.'
+  static override examples = [
+    '<%= config.bin %> get <dir-cid> -o ./books',
+    '<%= config.bin %> get <dir-cid>/books/moby.txt -o moby.txt'
+  ]
+
+  static override args = { target: Args.string({ required: true, description: '<cid>[/path] to save' }) }
+  static override flags = {
+    output: Flags.string({ char: 'o', description: 'where to save (default: the last path segment, else the CID)' })
+  }
+
+  async run (): Promise<{ path: string, files: number, bytes: number }> {
+    const { args, flags } = await this.parse(Get)
+    const target = parseCidPath(args.target)
+    const { blockstore } = await openBlockRepo(this.repoRoot(flags.repo))
+    const out = flags.output ?? defaultOutputName(target)
+    const bar = progressBar('saving', undefined)
+    let result
+    try {
+      result = await get(target, out, blockstore, { signal: this.signal, onProgress: e => bar.update(e.detail.done) })
+    } finally {
+      bar.stop()
+    }
+    this.log(`saved ${target.text} to ${out} (${result.files} files, ${result.bytes} bytes)`)
+    return result
+  }
+}

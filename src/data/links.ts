@@ -1,0 +1,40 @@
+import * as dagCbor from '@ipld/dag-cbor'
+import * as dagJson from '@ipld/dag-json'
+import * as dagPb from '@ipld/dag-pb'
+import * as raw from 'multiformats/codecs/raw'
+import { CID } from 'multiformats/cid'
+import { DcxError } from '../errors.js'
+
+/** A codec this repo cannot follow links through */
+export class UnknownCodecError extends DcxError {
+  constructor (cid: CID) {
+    super(`cannot follow links of ${cid}: codec 0x${cid.code.toString(16)} is not supported (dag-pb, raw, dag-cbor, dag-json are)`, 'ERR_UNKNOWN_CODEC')
+  }
+}
+
+/** Whether a CID's block can have links (raw and identity blocks cannot) */
+export function mayHaveLinks (cid: CID): boolean {
+  return cid.code !== raw.code
+}
+
+function * cborLinks (value: unknown): Generator<CID> {
+  if (value == null || typeof value !== 'object') return
+  const cid = CID.asCID(value)
+  if (cid != null) {
+    yield cid
+    return
+  }
+  if (value instanceof Uint8Array) return
+  for (const child of Array.isArray(value) ? value : Object.values(value)) yield * cborLinks(child)
+}
+
+/** The CIDs a block links to, in the order its codec lists them */
+export function blockLinks (cid: CID, bytes: Uint8Array): CID[] {
+  switch (cid.code) {
+    case raw.code: return []
+    case dagPb.code: return dagPb.decode(bytes).Links.map(l => l.Hash)
+    case dagCbor.code: return [...cborLinks(dagCbor.decode(bytes))]
+    case dagJson.code: return [...cborLinks(dagJson.decode(bytes))]
+    default: throw new UnknownCodecError(cid)
+  }
+}

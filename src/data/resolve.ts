@@ -1,0 +1,39 @@
+import { exporter } from 'ipfs-unixfs-exporter'
+import { DcxError, NotUnixFSError, PathNotFoundError } from '../errors.js'
+import { exporterPath } from './cid-path.js'
+import type { CidPath } from './cid-path.js'
+import type { AbortOptions } from 'abort-error'
+import type { ReadableStorage, UnixFSEntry } from 'ipfs-unixfs-exporter'
+
+/**
+ * Resolve `<cid>/path` to a UnixFS entry, turning the exporter's errors into
+ * ours: a missing block keeps its `BlockNotFoundError`, a missing link names
+ * the path.
+ */
+export async function resolveEntry (target: CidPath, blockstore: ReadableStorage, options: AbortOptions = {}): Promise<UnixFSEntry> {
+  try {
+    return await exporter(exporterPath(target), blockstore, options)
+  } catch (err) {
+    throw translateExportError(err, target)
+  }
+}
+
+/** Map an exporter error to a DcxError (missing blocks pass through untouched) */
+export function translateExportError (err: any, target: CidPath): Error {
+  if (err instanceof DcxError) return err
+  switch (err?.name) {
+    case 'NotFoundError': return new PathNotFoundError(target.segments.join('/'), target.cid.toString())
+    case 'NotUnixFSError':
+    case 'NoResolverError': return new NotUnixFSError(target.cid.toString())
+    case 'BadPathError': return new PathNotFoundError(target.segments.join('/'), target.cid.toString())
+    default: return err
+  }
+}
+
+/** The target of a UnixFS symlink entry, or undefined for anything else */
+export function symlinkTarget (entry: UnixFSEntry): string | undefined {
+  if (entry.type === 'file' && entry.unixfs.type === 'symlink') {
+    return new TextDecoder().decode(entry.unixfs.data ?? new Uint8Array())
+  }
+  return undefined
+}

@@ -1,0 +1,128 @@
+/**
+ * Every failure a user can cause or meet has a class here with a stable
+ * `code`. Callers branch on the class or the code, never on message text; the
+ * CLI maps them to one line on stderr and an exit code in `cli/errors.ts`.
+ */
+export class DcxError extends Error {
+  /** Stable machine-readable code, e.g. `ERR_REPO_LOCKED` */
+  readonly code: string
+  /** Process exit code the CLI uses for this error */
+  readonly exitCode: number
+
+  constructor (message: string, code: string, exitCode = 1) {
+    super(message)
+    this.name = new.target.name
+    this.code = code
+    this.exitCode = exitCode
+  }
+}
+
+export class NoRepoError extends DcxError {
+  constructor (path: string) {
+    super(`no dcx repo at ${path}: run \`dcx init\` first (or pass --repo / set DCX_PATH)`, 'ERR_NO_REPO')
+  }
+}
+
+export class NotARepoError extends DcxError {
+  constructor (path: string, why: string) {
+    super(`${path} is not a dcx repo (${why}): point --repo at a repo, or run \`dcx init --repo <empty dir>\``, 'ERR_NOT_A_REPO')
+  }
+}
+
+export class RepoExistsError extends DcxError {
+  constructor (path: string) {
+    super(`a dcx repo already exists at ${path}: nothing to do (remove it first to start over)`, 'ERR_REPO_EXISTS')
+  }
+}
+
+export class RepoLockedError extends DcxError {
+  constructor (path: string, holder: string) {
+    super(`repo ${path} is in use by ${holder}: wait for it to finish, or stop it`, 'ERR_REPO_LOCKED')
+  }
+}
+
+export class InvalidCidError extends DcxError {
+  constructor (input: string) {
+    super(`'${input}' is not a valid CID: pass a CID such as bafy... or Qm..., optionally followed by /path`, 'ERR_INVALID_CID')
+  }
+}
+
+export class BlockNotFoundError extends DcxError {
+  readonly cid: string
+  constructor (cid: string) {
+    super(`block ${cid} is not in the repo and no daemon is running to fetch it: add or import it first (or start \`dcx daemon\`)`, 'ERR_BLOCK_NOT_FOUND')
+    this.cid = cid
+  }
+}
+
+export class PathNotFoundError extends DcxError {
+  constructor (path: string, root: string) {
+    super(`no link named '${path}' under ${root}: check the path with \`dcx ls ${root}\``, 'ERR_PATH_NOT_FOUND')
+  }
+}
+
+export class NotAFileError extends DcxError {
+  constructor (what: string) {
+    super(`${what} is a directory, not a file: use \`dcx ls\` to list it or \`dcx get\` to save it`, 'ERR_NOT_A_FILE')
+  }
+}
+
+export class NotADirectoryError extends DcxError {
+  constructor (what: string) {
+    super(`${what} is not a directory`, 'ERR_NOT_A_DIRECTORY')
+  }
+}
+
+export class NotUnixFSError extends DcxError {
+  constructor (cid: string) {
+    super(`${cid} is not UnixFS data: use \`dcx dag export\` to read it as blocks`, 'ERR_NOT_UNIXFS')
+  }
+}
+
+export class LocalPathError extends DcxError {
+  constructor (path: string, why: string) {
+    super(`cannot read ${path}: ${why}`, 'ERR_LOCAL_PATH')
+  }
+}
+
+export class OutputPathError extends DcxError {
+  constructor (path: string, why: string) {
+    super(`cannot write ${path}: ${why}`, 'ERR_OUTPUT_PATH')
+  }
+}
+
+export class InvalidArgumentError extends DcxError {
+  constructor (message: string) {
+    super(message, 'ERR_INVALID_ARGUMENT')
+  }
+}
+
+export class NotPinnedError extends DcxError {
+  constructor (cid: string) {
+    super(`${cid} is not pinned: \`dcx pin ls\` lists the pins`, 'ERR_NOT_PINNED')
+  }
+}
+
+export class CarError extends DcxError {
+  constructor (file: string, why: string) {
+    super(`${file}: ${why}; nothing was imported from it`, 'ERR_BAD_CAR')
+  }
+}
+
+export class HashMismatchError extends DcxError {
+  constructor (file: string, cid: string) {
+    super(`${file}: block ${cid} does not match its hash; nothing was imported from it`, 'ERR_HASH_MISMATCH')
+  }
+}
+
+export class UnsupportedHashError extends DcxError {
+  constructor (code: number) {
+    super(`hash function 0x${code.toString(16)} is not supported (supported: sha2-256, sha2-512, blake2b-256, identity)`, 'ERR_UNSUPPORTED_HASH')
+  }
+}
+
+export class AbortedError extends DcxError {
+  constructor () {
+    super('interrupted: nothing was pinned; unpinned blocks are removed by `dcx repo gc`', 'ERR_ABORTED', 130)
+  }
+}

@@ -1,0 +1,60 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { NotARepoError } from '../errors.js'
+
+export type RepoProfile = 'local' | 'server'
+
+/** The repo's config file (`config.json`) */
+export interface RepoConfig {
+  /** Format version of this file */
+  version: 1
+  /** The profile the repo was initialised with */
+  profile: RepoProfile
+  /** The peer ID derived from `identity.key` */
+  peerId: string
+  /** libp2p listen addresses for `dcx daemon` */
+  listen: string[]
+  /** Peers dialled at start; empty by default, so nothing outside is contacted */
+  bootstrap: string[]
+  /** LAN discovery by mDNS: off unless a user turns it on */
+  mdns: boolean
+}
+
+/** The defaults a profile writes: `local` stays on loopback, `server` listens on all interfaces */
+export function defaultConfig (profile: RepoProfile, peerId: string): RepoConfig {
+  return {
+    version: 1,
+    profile,
+    peerId,
+    listen: profile === 'server' ? ['/ip4/0.0.0.0/tcp/4001'] : ['/ip4/127.0.0.1/tcp/0'],
+    bootstrap: [],
+    mdns: false
+  }
+}
+
+/** Read and check a repo's config file */
+export async function readConfig (file: string, root: string): Promise<RepoConfig> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err: any) {
+    throw new NotARepoError(root, err.code === 'ENOENT' ? 'no config.json' : `config.json unreadable: ${err.code ?? err.message}`)
+  }
+  let parsed: RepoConfig
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw new NotARepoError(root, 'config.json is not valid JSON')
+  }
+  if (parsed?.version !== 1 || typeof parsed.peerId !== 'string') {
+    throw new NotARepoError(root, 'config.json has no version 1 dcx config')
+  }
+  return parsed
+}
+
+/** Write a config file so that a crash never leaves it half-written */
+export async function writeConfig (file: string, config: RepoConfig): Promise<void> {
+  const tmp = `${file}.tmp`
+  await writeFile(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o644 })
+  const { rename } = await import('node:fs/promises')
+  await rename(tmp, file)
+}

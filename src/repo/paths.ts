@@ -1,0 +1,33 @@
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+/** Where a repo's parts live, relative to its root */
+export interface RepoPaths {
+  root: string
+  config: string
+  identity: string
+  blocks: string
+  datastore: string
+  lock: string
+}
+
+/**
+ * The repo root: `--repo` if given, else `$DCX_PATH`, else `~/.dcx`.
+ */
+export function resolveRepoRoot (flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (flag != null && flag !== '') return resolve(flag)
+  if (env.DCX_PATH != null && env.DCX_PATH !== '') return resolve(env.DCX_PATH)
+  return join(homedir(), '.dcx')
+}
+
+/** The files and folders inside a repo root */
+export function repoPaths (root: string): RepoPaths {
+  return {
+    root,
+    config: join(root, 'config.json'),
+    identity: join(root, 'identity.key'),
+    blocks: join(root, 'blocks'),
+    datastore: join(root, 'datastore'),
+    lock: join(root, 'repo.lock')
+  }
+}
