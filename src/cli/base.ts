@@ -50,6 +50,11 @@ export abstract class DcxCommand extends Command {
     process.exitCode = report.exitCode
   }
 
+  /** One warning line on stderr (oclif's own warn wraps and decorates) */
+  protected warnLine (message: string): void {
+    process.stderr.write(`warning: ${message}\n`)
+  }
+
   /** Write raw bytes to stdout, waiting on backpressure */
   protected async writeStdout (chunk: Uint8Array): Promise<void> {
     if (!process.stdout.write(chunk)) await new Promise(resolve => process.stdout.once('drain', resolve))

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
 import { cat } from '../data/cat.js'
 import { parseCidPath } from '../data/cid-path.js'
-import { openBlockRepo } from '../repo/repo.js'
+import { openBlockRepo } from '../repo/block-repo.js'
 
 export default class Cat extends DcxCommand {
   static override summary = 'Print the contents of a file in the repo'

@@ -3,7 +3,7 @@ import { DcxCommand } from '../cli/base.js'
 import { progressBar } from '../cli/progress.js'
 import { parseCidPath } from '../data/cid-path.js'
 import { defaultOutputName, get } from '../data/get.js'
-import { openBlockRepo } from '../repo/repo.js'
+import { openBlockRepo } from '../repo/block-repo.js'
 
 export default class Get extends DcxCommand {
   static override summary = 'Save a file or directory from the repo to disk'

@@ -2,7 +2,7 @@ import { Args } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
 import { parseCidPath } from '../data/cid-path.js'
 import { ls } from '../data/ls.js'
-import { openBlockRepo } from '../repo/repo.js'
+import { openBlockRepo } from '../repo/block-repo.js'
 
 interface LsJson { cid: string, name: string, type: string, size?: string }
 

@@ -1,21 +1,16 @@
-import { mkdir, readdir, stat } from 'node:fs/promises'
+import { mkdir, readdir } from 'node:fs/promises'
 import { LevelDatastore } from 'datastore-level'
-import { NoRepoError, NotARepoError, RepoExistsError } from '../errors.js'
+import { NotARepoError, RepoExistsError } from '../errors.js'
 import { RepoBlockstore } from './blockstore.js'
 import { defaultConfig, readConfig, writeConfig } from './config.js'
 import { createIdentity, loadIdentity } from './identity.js'
 import { acquireRepoLock } from './lock.js'
+import { checkRepo } from './block-repo.js'
+import type { BlockRepo } from './block-repo.js'
 import { repoPaths } from './paths.js'
 import type { RepoConfig, RepoProfile } from './config.js'
 import type { Identity } from './identity.js'
 import type { RepoLock } from './lock.js'
-import type { RepoPaths } from './paths.js'
-
-/** A repo opened for reading blocks only: no lock, no datastore */
-export interface BlockRepo {
-  paths: RepoPaths
-  blockstore: RepoBlockstore
-}
 
 /** A repo opened for writing: holds the repo lock until closed */
 export interface Repo extends BlockRepo {
@@ -67,34 +62,6 @@ export async function initRepo (root: string, options: InitOptions = {}): Promis
   } finally {
     await lock.release()
   }
-}
-
-async function checkRepo (paths: RepoPaths): Promise<void> {
-  try {
-    const s = await stat(paths.root)
-    if (!s.isDirectory()) throw new NotARepoError(paths.root, 'it is a file')
-  } catch (err: any) {
-    if (err.code === 'ENOENT') throw new NoRepoError(paths.root)
-    throw err
-  }
-  try {
-    await stat(paths.config)
-  } catch (err: any) {
-    if (err.code === 'ENOENT') throw new NotARepoError(paths.root, 'no config.json')
-    throw err
-  }
-}
-
-/**
- * Open a repo's blockstore for reading. Takes no lock: block files are
- * written atomically (temp file, then rename), so a reader never sees half a
- * block, and commands like `cat` stay fast and never wait on an `add`.
- */
-export async function openBlockRepo (root: string): Promise<BlockRepo> {
-  const paths = repoPaths(root)
-  await checkRepo(paths)
-  const blockstore = new RepoBlockstore(paths.blocks)
-  return { paths, blockstore }
 }
 
 export interface OpenOptions {

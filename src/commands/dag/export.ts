@@ -5,7 +5,7 @@ import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
 import { exportCar } from '../../data/car/export.js'
 import { parseCid } from '../../data/cid-path.js'
-import { openBlockRepo } from '../../repo/repo.js'
+import { openBlockRepo } from '../../repo/block-repo.js'
 
 export default class DagExport extends DcxCommand {
   static override summary = 'Write the DAG under a CID as a CARv1 (stdout or -o)'

@@ -27,7 +27,7 @@ A root whose DAG is incomplete is imported but not pinned, and the missing block
         this.log(`imported ${r.blocks} blocks from ${file}`)
         for (const root of r.roots) {
           if (root.pinned) this.log(`pinned root ${root.cid}`)
-          else if (root.missing != null) this.warn(`root ${root.cid} not pinned: its DAG is incomplete (block ${root.missing} is missing)`)
+          else if (root.missing != null) this.warnLine(`root ${root.cid} not pinned: its DAG is incomplete (block ${root.missing} is missing)`)
         }
         out.push({ file, blocks: r.blocks, roots: r.roots.map(x => ({ cid: x.cid.toString(), pinned: x.pinned, missing: x.missing })) })
       }
