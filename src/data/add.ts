@@ -1,14 +1,17 @@
 import { createReadStream } from 'node:fs'
 import { access, constants, lstat, readdir, readlink } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
+import * as dagPb from '@ipld/dag-pb'
+import { UnixFS } from 'ipfs-unixfs'
 import { importer } from 'ipfs-unixfs-importer'
+import { CID as CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
 import { AbortedError, LocalPathError } from '../errors.js'
 import { importerOptions } from './profiles.js'
 import type { PinStore } from './pins.js'
 import type { AddProfileOptions } from './profiles.js'
 import type { AbortOptions } from 'abort-error'
 import type { ImportCandidate, WritableStorage } from 'ipfs-unixfs-importer'
-import type { CID } from 'multiformats/cid'
 import type { ProgressEvent, ProgressOptions } from 'progress-events'
 
 export interface AddOptions extends AddProfileOptions, AbortOptions, ProgressOptions<AddProgress> {
@@ -127,11 +130,29 @@ export async function * addPaths (paths: string[], blockstore: WritableStorage, 
     wrapWithDirectory: options.wrapWithDirectory === true
   })
   const wrap = options.wrapWithDirectory === true
+  const isRoot = (name: string): boolean => wrap ? name === '' : !name.includes('/')
+  // The importer builds empty directories but does not report them; Kubo
+  // prints them, just before their parent.
+  const emptyDirs = entries.filter((e, i) => e.kind === 'dir' && !(entries[i + 1]?.path.startsWith(`${e.path}/`) ?? false)).map(e => e.path)
+  const emptyDirCid = emptyDirectoryCid(options)
   for await (const entry of imported) {
     if (options.signal?.aborted === true) throw new AbortedError()
     const name = entry.path ?? ''
-    yield { cid: entry.cid, name, size: entry.size, root: wrap ? name === '' : !name.includes('/') }
+    while (emptyDirs.length > 0 && (name === '' || emptyDirs[0].startsWith(`${name}/`) || emptyDirs[0] === name)) {
+      const path = emptyDirs.shift() as string
+      if (path !== name) yield { cid: await emptyDirCid, name: path, size: 0n, root: isRoot(path) }
+    }
+    yield { cid: entry.cid, name, size: entry.size, root: isRoot(name) }
   }
+  for (const path of emptyDirs) yield { cid: await emptyDirCid, name: path, size: 0n, root: isRoot(path) }
+}
+
+/** The CID of an empty UnixFS directory under the add's profile */
+async function emptyDirectoryCid (options: AddProfileOptions): Promise<CID> {
+  const { cidVersion } = importerOptions(options)
+  const bytes = dagPb.encode(dagPb.prepare({ Data: new UnixFS({ type: 'directory' }).marshal(), Links: [] }))
+  const cid = CID.createV1(dagPb.code, await sha256.digest(bytes))
+  return cidVersion === 0 ? cid.toV0() : cid
 }
 
 /**
