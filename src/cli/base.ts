@@ -43,6 +43,9 @@ export abstract class DcxCommand extends Command {
   }
 
   override async catch (err: any): Promise<void> {
+    // A flag error means parse never finished; without this oclif adds a
+    // "did not parse its arguments" warning under NODE_ENV=development|test.
+    this.parsed = true
     const report = describeError(err)
     if (process.env.DEBUG != null && process.env.DEBUG !== '') process.stderr.write(`${err?.stack ?? err}\n`)
     if (this.jsonEnabled()) this.logJson({ error: { code: report.code, message: report.message } })

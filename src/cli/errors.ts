@@ -26,8 +26,9 @@ export function describeError (err: any): ErrorReport {
   if (err instanceof DcxError) return { code: err.code, message: err.message, exitCode: err.exitCode }
   if (err?.name === 'AbortError') return { code: 'ERR_ABORTED', message: 'interrupted: nothing was pinned or half-written', exitCode: EXIT.interrupted }
   if (err?.oclif != null) {
-    const first = String(err.message ?? '').split('\n')[0].trim()
-    return { code: 'ERR_USAGE', message: `${first} (see --help)`, exitCode: err.oclif.exit ?? EXIT.usage }
+    // oclif's parse errors span lines ("Parsing --x\n\tExpected ..."): fold them into one
+    const text = String(err.message ?? '').split('\n').map(l => l.trim()).filter(l => l !== '' && !l.startsWith('See more help')).join(': ')
+    return { code: 'ERR_USAGE', message: `${text} (see --help)`, exitCode: err.oclif.exit ?? EXIT.usage }
   }
   const message = String(err?.message ?? err).split('\n')[0]
   return { code: err?.code ?? 'ERR_INTERNAL', message: `unexpected error: ${message} (set DEBUG=dcx for details)`, exitCode: EXIT.internal }

@@ -26,8 +26,9 @@ export interface RunOptions {
 
 /** Run bin/dcx as a user would, with no TTY */
 export async function dcx (args: string[], options: RunOptions = {}): Promise<RunResult> {
-  const env = { ...process.env, ...options.env }
+  const env = { ...process.env }
   delete env.DEBUG
+  Object.assign(env, options.env)
   if (options.repo != null) env.DCX_PATH = options.repo
   return new Promise((resolve, reject) => {
     const child = spawn(DCX, args, { cwd: options.cwd ?? PROJECT, env, stdio: ['ignore', 'pipe', 'pipe'] })
