@@ -80,7 +80,9 @@ export class RepoBlockstore implements Blockstore {
     if (cid.multihash.code === IDENTITY) return cid.multihash.digest
     options?.signal?.throwIfAborted()
     try {
-      return await readFile(this.pathOf(cid), { signal: options?.signal })
+      const buf = await readFile(this.pathOf(cid), { signal: options?.signal })
+      // A plain Uint8Array view: codecs compare and re-encode bytes, and a Buffer is a subclass with other equality
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
     } catch (err: any) {
       if (err.code === 'ENOENT') throw new BlockNotFoundError(cid.toString())
       throw err
