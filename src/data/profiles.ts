@@ -1,6 +1,7 @@
 import { fixedSize } from 'ipfs-unixfs-importer/chunker'
 import { balanced } from 'ipfs-unixfs-importer/layout'
 import { InvalidArgumentError } from '../errors.js'
+import { threadedLeafImporter } from './threaded-leaves.js'
 import type { ImporterOptions } from 'ipfs-unixfs-importer'
 
 /** The user-facing knobs of `dcx add`, as Kubo names them */
@@ -51,6 +52,7 @@ export function importerOptions (opts: AddProfileOptions): ImporterOptions {
     chunker: fixedSize({ chunkSize }),
     layout: balanced({ maxChildrenPerNode: p.maxLinks }),
     shardSplitStrategy: p.shardSplitStrategy,
-    shardSplitThresholdBytes: 262_144
+    shardSplitThresholdBytes: 262_144,
+    bufferImporter: threadedLeafImporter({ cidVersion: p.cidVersion, rawLeaves, leafType: 'file' })
   }
 }
