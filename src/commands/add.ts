@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
 import { withRepo } from '../cli/open.js'
 import { progressBar } from '../cli/progress.js'
+import type { Progress } from '../cli/progress.js'
 import { addAndPin, discardStore } from '../data/add.js'
 import type { AddOptions, Added } from '../data/add.js'
 import type { WritableStorage } from 'ipfs-unixfs-importer'
@@ -53,7 +54,8 @@ The default profile is IPIP-499 unixfs-v1-2025 (CIDv1, raw leaves, 1 MiB chunks,
     const { flags, argv } = await this.parse(Add)
     const paths = argv as string[]
     const showBar = flags.progress ?? (process.stderr.isTTY === true && !flags.quieter)
-    const bar = showBar ? progressBar('adding', undefined) : undefined
+    // Made on the first event, when the walk has found the total
+    let bar: Progress | undefined
     const options: AddOptions = {
       recursive: flags.recursive,
       wrapWithDirectory: flags['wrap-with-directory'],
@@ -62,7 +64,10 @@ The default profile is IPIP-499 unixfs-v1-2025 (CIDv1, raw leaves, 1 MiB chunks,
       rawLeaves: flags['raw-leaves'],
       chunker: flags.chunker,
       signal: this.signal,
-      onProgress: evt => bar?.update(evt.detail.done, evt.detail.total)
+      onProgress: evt => {
+        if (showBar) bar ??= progressBar('adding', evt.detail.total)
+        bar?.update(evt.detail.done)
+      }
     }
     const results: AddedJson[] = []
     let last: Added | undefined
@@ -73,7 +78,7 @@ The default profile is IPIP-499 unixfs-v1-2025 (CIDv1, raw leaves, 1 MiB chunks,
         if (flags.quieter) continue
         const line = flags.quiet ? added.cid.toString() : added.name === '' ? `added ${added.cid}` : `added ${added.cid} ${added.name}`
         // While the bar owns the terminal, lines wait until it is cleared
-        if (bar != null) pending.push(line)
+        if (showBar) pending.push(line)
         else this.log(line)
       }
     }

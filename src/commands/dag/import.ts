@@ -1,6 +1,8 @@
+import { basename } from 'node:path'
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
 import { withRepo } from '../../cli/open.js'
+import { progressBar } from '../../cli/progress.js'
 import { importCar } from '../../data/car/import.js'
 import type { CarImportResult } from '../../data/car/import.js'
 
@@ -23,7 +25,13 @@ A root whose DAG is incomplete is imported but not pinned, and the missing block
     return withRepo(this.repoRoot(flags.repo), 'dag import', async repo => {
       const out: ImportJson[] = []
       for (const file of argv as string[]) {
-        const r: CarImportResult = await importCar(file, repo.blockstore, repo.pins, { pinRoots: flags['pin-roots'], signal: this.signal })
+        const bar = progressBar(`importing ${basename(file)}`, undefined, 'blocks')
+        let r: CarImportResult
+        try {
+          r = await importCar(file, repo.blockstore, repo.pins, { pinRoots: flags['pin-roots'], signal: this.signal, onProgress: e => bar.update(e.detail.blocks) })
+        } finally {
+          bar.stop()
+        }
         this.log(`imported ${r.blocks} blocks from ${file}`)
         for (const root of r.roots) {
           if (root.pinned) this.log(`pinned root ${root.cid}`)
