@@ -1,0 +1,123 @@
+// npm run bench: dcx's speed figures, measured through the CLI as a user runs it.
+//   node test/bench/run.js [--quick] [--write-docs]
+// --quick: 256 MiB instead of 1 GiB and fewer runs; --write-docs: update docs/benchmarks.md
+import { spawn, spawnSync } from 'node:child_process'
+import { createCipheriv } from 'node:crypto'
+import { open, mkdtemp, rm, readFile, writeFile } from 'node:fs/promises'
+import { cpus, tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const DCX = join(ROOT, 'bin/dcx')
+const NODE = join(ROOT, 'node_modules/node/bin/node')
+const quick = process.argv.includes('--quick')
+const writeDocs = process.argv.includes('--write-docs')
+const MiB = 1 << 20
+
+const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
+
+/** Incompressible, deterministic bytes: AES-CTR keystream over zeros */
+async function makeFile (path, size) {
+  const cipher = createCipheriv('aes-128-ctr', Buffer.alloc(16, 1), Buffer.alloc(16))
+  const zeros = Buffer.alloc(4 * MiB)
+  const fh = await open(path, 'w')
+  for (let left = size; left > 0; left -= zeros.length) await fh.write(cipher.update(zeros.subarray(0, Math.min(left, zeros.length))))
+  await fh.close()
+}
+
+/** Run a command; resolve with wall time and peak RSS (from /proc, polled) */
+function timed (cmd, args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint()
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let peakKiB = 0
+    let stderr = ''
+    const poll = setInterval(async () => {
+      try {
+        const status = await readFile(`/proc/${child.pid}/status`, 'utf8')
+        peakKiB = Math.max(peakKiB, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0))
+      } catch {}
+    }, 20)
+    child.stderr.on('data', d => { stderr += d })
+    child.stdout.resume()
+    const timeout = setTimeout(() => child.kill('SIGKILL'), 600_000)
+    child.on('close', code => {
+      clearInterval(poll)
+      clearTimeout(timeout)
+      const ms = Number(process.hrtime.bigint() - start) / 1e6
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${stderr}`))
+      else resolve({ ms, peakMiB: peakKiB / 1024 })
+    })
+  })
+}
+
+/** dcx add of a fresh file into a fresh repo, several runs */
+async function benchAdd (dir, size, runs) {
+  const file = join(dir, `data-${size}.bin`)
+  await makeFile(file, size)
+  const results = []
+  for (let i = 0; i < runs; i++) {
+    const repo = join(dir, `repo-${size}-${i}`)
+    spawnSync(DCX, ['init', '--repo', repo], { stdio: 'ignore' })
+    // Start every run with the same disk state: earlier runs' writes flushed
+    spawnSync('sync')
+    results.push(await timed(DCX, ['add', '-Q', '--repo', repo, file]))
+    await rm(repo, { recursive: true, force: true })
+  }
+  await rm(file, { force: true })
+  const rates = results.map(r => size / 1e6 / (r.ms / 1000))
+  return { size, runs, medianMBs: median(rates), bestMBs: Math.max(...rates), peakMiB: Math.max(...results.map(r => r.peakMiB)) }
+}
+
+/** Median wall time of a short command over n runs after warm-ups */
+async function coldStart (cmd, args, n, env) {
+  for (let i = 0; i < 2; i++) await timed(cmd, args, env)
+  const times = []
+  for (let i = 0; i < n; i++) times.push((await timed(cmd, args, env)).ms)
+  return median(times)
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'dcx-bench-'))
+try {
+  const big = quick ? 256 * MiB : 1024 * MiB
+  const runs = quick ? 1 : 3
+  const n = quick ? 5 : 20
+  process.stderr.write(`adding ${big / MiB} MiB x ${runs}...\n`)
+  const addBig = await benchAdd(dir, big, runs)
+  const addSmall = quick ? addBig : await benchAdd(dir, 256 * MiB, 1)
+
+  process.stderr.write('cold starts...\n')
+  const repo = join(dir, 'repo-cat')
+  spawnSync(DCX, ['init', '--repo', repo], { stdio: 'ignore' })
+  await writeFile(join(dir, 'hello.txt'), 'hello world\n')
+  const cid = spawnSync(DCX, ['add', '-Q', '--repo', repo, join(dir, 'hello.txt')]).stdout.toString().trim()
+  const nodeMs = await coldStart(NODE, ['-e', '0'], n)
+  const catMs = await coldStart(DCX, ['cat', cid, '--repo', repo], n)
+  const versionMs = await coldStart(DCX, ['--version'], n)
+
+  const cpu = cpus()[0]?.model ?? 'unknown CPU'
+  const node = spawnSync(NODE, ['--version']).stdout.toString().trim()
+  const table = [
+    '| measure | figure |',
+    '|---|---|',
+    `| \`dcx add\` ${addBig.size / MiB} MiB file, fresh repo (median of ${addBig.runs}) | ${addBig.medianMBs.toFixed(0)} MB/s (${(addBig.medianMBs * 1e6 / MiB).toFixed(0)} MiB/s), best ${addBig.bestMBs.toFixed(0)} MB/s |`,
+    `| peak RSS of that add | ${addBig.peakMiB.toFixed(0)} MiB |`,
+    `| peak RSS adding ${addSmall.size / MiB} MiB | ${addSmall.peakMiB.toFixed(0)} MiB |`,
+    `| \`node -e 0\` | ${nodeMs.toFixed(0)} ms |`,
+    `| \`dcx cat\` of a 12-byte file (cold process) | ${catMs.toFixed(0)} ms (${(catMs / nodeMs).toFixed(1)}x node -e 0) |`,
+    `| \`dcx --version\` | ${versionMs.toFixed(0)} ms (${(versionMs / nodeMs).toFixed(1)}x node -e 0) |`
+  ].join('\n')
+  const machine = `${cpus().length} cores, ${cpu}, Node ${node}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (--quick)' : ''}`
+  console.log(`${machine}\n\n${table}`)
+
+  if (writeDocs) {
+    const docs = join(ROOT, 'docs/benchmarks.md')
+    const text = await readFile(docs, 'utf8')
+    const marker = '## Latest figures'
+    const head = text.includes(marker) ? text.slice(0, text.indexOf(marker)) : `${text.trimEnd()}\n\n`
+    await writeFile(docs, `${head}${marker}\n\n${machine}\n\n${table}\n`)
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true })
+}
