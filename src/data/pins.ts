@@ -1,6 +1,6 @@
 import { Key } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
-import { NotPinnedError } from '../errors.js'
+import { BlockNotFoundError, NotPinnedError } from '../errors.js'
 import { walkDag } from './walk.js'
 import type { WalkStore } from './walk.js'
 import type { AbortOptions } from 'abort-error'
@@ -50,7 +50,7 @@ export class PinStore {
     if (type === 'recursive' && options.knownComplete !== true) {
       await walkDag(cid, this.blocks, options)
     } else if (!(await this.blocks.has(cid, options))) {
-      await this.blocks.getBytes(cid, options)
+      throw new BlockNotFoundError(cid.toString())
     }
     const existing = await this.get(cid)
     // A recursive pin covers a direct one; never downgrade.

@@ -1,4 +1,5 @@
 import { base32upper } from 'multiformats/bases/base32'
+import { BlockNotFoundError } from '../errors.js'
 import { blockLinks, mayHaveLinks } from './links.js'
 import type { AbortOptions } from 'abort-error'
 import type { CID } from 'multiformats/cid'
@@ -38,7 +39,7 @@ export async function walkDag (root: CID, store: WalkStore, options: WalkOptions
     if (seen.has(key)) continue
     seen.add(key)
     if (!mayHaveLinks(cid) && options.readLeaves !== true) {
-      if (!(await store.has(cid, options))) await store.getBytes(cid, options)
+      if (!(await store.has(cid, options))) throw new BlockNotFoundError(cid.toString())
       await options.onBlock?.(cid, undefined)
       continue
     }

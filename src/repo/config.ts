@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, rename, writeFile } from 'node:fs/promises'
 import { NotARepoError } from '../errors.js'
 
 export type RepoProfile = 'local' | 'server'
@@ -55,6 +55,5 @@ export async function readConfig (file: string, root: string): Promise<RepoConfi
 export async function writeConfig (file: string, config: RepoConfig): Promise<void> {
   const tmp = `${file}.tmp`
   await writeFile(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o644 })
-  const { rename } = await import('node:fs/promises')
   await rename(tmp, file)
 }
