@@ -1,4 +1,4 @@
-import { open, readFile, unlink, rename } from 'node:fs/promises'
+import { link, open, readFile, rename, unlink } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { RepoLockedError } from '../errors.js'
 
@@ -70,8 +70,10 @@ export async function acquireRepoLock (file: string, root: string, options: Acqu
       try {
         await rename(file, stale)
         const moved = await readHolder(stale)
-        if (moved != null && moved.pid !== holder.pid) await rename(stale, file).catch(() => {})
-        else await unlink(stale).catch(() => {})
+        // Between our read and the rename a live process may have taken the
+        // lock: put its file back, but never over a newer lock (link, not rename)
+        if (moved != null && moved.pid !== holder.pid) await link(stale, file).catch(() => {})
+        await unlink(stale).catch(() => {})
       } catch {}
       continue
     }
