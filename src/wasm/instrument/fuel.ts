@@ -1,0 +1,71 @@
+import type { Writer } from '../binary/bytes.js'
+
+/**
+ * Fuel: a mutable i64 global holding what is left. Every instruction costs
+ * 1 except nop, drop, block, loop, unreachable, return, else and end (0), as
+ * wasmtime counts. The cost of a straight-line run of code is subtracted on
+ * entry to the run; runs start at function entry, loop and if/else bodies,
+ * after `end`, branches and calls. Exhaustion is checked at function entry,
+ * at loop headers and before bulk memory operations, so every cycle and every
+ * recursion hits a check, and the check fires at the same place everywhere.
+ */
+export interface FuelIndices {
+  fuelGlobal: number
+  /** i64 scratch local */
+  tmp64: number
+  /** i32 scratch local */
+  tmp32: number
+  /** Function that records "out of fuel" and traps */
+  outOfFuel: number
+}
+
+/** `fuel -= cost` */
+export function emitCharge (w: Writer, ix: FuelIndices, cost: number): void {
+  w.byte(0x23); w.u32(ix.fuelGlobal)
+  w.byte(0x42); w.s64(cost)
+  w.byte(0x7d) // i64.sub
+  w.byte(0x24); w.u32(ix.fuelGlobal)
+}
+
+/** `fuel -= cost; if (fuel < 0) outOfFuel()` */
+export function emitChargeAndCheck (w: Writer, ix: FuelIndices, cost: number): void {
+  w.byte(0x23); w.u32(ix.fuelGlobal)
+  if (cost !== 0) {
+    w.byte(0x42); w.s64(cost)
+    w.byte(0x7d)
+    w.byte(0x22); w.u32(ix.tmp64)
+    w.byte(0x24); w.u32(ix.fuelGlobal)
+    w.byte(0x20); w.u32(ix.tmp64)
+  }
+  emitTrapIfNegative(w, ix)
+}
+
+function emitTrapIfNegative (w: Writer, ix: FuelIndices): void {
+  w.byte(0x42); w.byte(0) // i64.const 0
+  w.byte(0x53) // i64.lt_s
+  w.byte(0x04); w.byte(0x40) // if
+  w.byte(0x10); w.u32(ix.outOfFuel)
+  w.byte(0x0b)
+}
+
+/**
+ * Before a bulk operation whose length is on top of the stack: charge for
+ * the length and check. Memory operations cost 1 per 8 bytes (rounded up),
+ * table operations 1 per element, on top of the instruction's own 1.
+ */
+export function emitLengthCharge (w: Writer, ix: FuelIndices, perEightBytes: boolean): void {
+  w.byte(0x21); w.u32(ix.tmp32) // local.set len
+  w.byte(0x23); w.u32(ix.fuelGlobal)
+  w.byte(0x20); w.u32(ix.tmp32)
+  w.byte(0xad) // i64.extend_i32_u
+  if (perEightBytes) {
+    w.byte(0x42); w.byte(7); w.byte(0x7c) // i64.add 7
+    w.byte(0x42); w.byte(3); w.byte(0x88) // i64.shr_u 3
+  }
+  w.byte(0x7d)
+  w.byte(0x22); w.u32(ix.tmp64)
+  w.byte(0x24); w.u32(ix.fuelGlobal)
+  w.byte(0x20); w.u32(ix.tmp64)
+  emitTrapIfNegative(w, ix)
+  w.byte(0x20); w.u32(ix.tmp32) // local.get len
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { InvalidArgumentError } from '../errors.js'
+import { PAGE, RUNTIME_ABI_VERSION } from './abi.js'
+import { instrumentModule } from './instrument/rewrite.js'
+import { checkCompiles, validateModule } from './validate.js'
+
+/** A module validated, rewritten for the current ABI and compiled */
+export interface PreparedModule {
+  /** sha256 of the original bytes, hex */
+  hash: string
+  abiVersion: number
+  /** The memory limit the rewrite clamps to, in pages */
+  memoryPages: number
+  /** The rewritten bytes */
+  bytes: Uint8Array
+  module: WebAssembly.Module
+  /** Came from the cache (memory or disk) instead of being rewritten now */
+  cached: boolean
+  /** Milliseconds spent validating and rewriting (0 when cached) */
+  rewriteMs: number
+}
+
+export interface PrepareOptions {
+  /** Bytes of linear memory the job may use; the module's maximum is clamped to it */
+  memoryLimit: number
+  /** Directory for rewritten modules, keyed by (module hash, ABI version, memory pages) */
+  cacheDir?: string
+}
+
+const memoryCache = new Map<string, PreparedModule>()
+const MEMORY_CACHE_ENTRIES = 16
+
+/** Bytes to whole pages, capped at the 4 GiB a 32-bit memory can address */
+export function memoryPages (limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidArgumentError(`memory limit ${limit} is not a byte count`)
+  return Math.min(Math.floor(limit / PAGE), 65536)
+}
+
+/**
+ * Validates and rewrites a module, or takes the rewrite from the cache. The
+ * module's imports and memory are checked on every call (they depend on the
+ * limit); instruction-level checks happen during the rewrite, whose result is
+ * cached only when it succeeded.
+ */
+export async function prepareModule (original: Uint8Array, options: PrepareOptions): Promise<PreparedModule> {
+  const pages = memoryPages(options.memoryLimit)
+  const started = performance.now()
+  validateModule(original, pages * PAGE)
+  const hash = createHash('sha256').update(original).digest('hex')
+  const key = `${hash}-abi${RUNTIME_ABI_VERSION}-m${pages}`
+  const hit = memoryCache.get(key)
+  if (hit !== undefined) return { ...hit, cached: true, rewriteMs: 0 }
+
+  let bytes: Uint8Array | undefined
+  let cached = false
+  const file = options.cacheDir !== undefined ? join(options.cacheDir, `${key}.wasm`) : undefined
+  if (file !== undefined) {
+    try {
+      bytes = new Uint8Array(await readFile(file))
+      cached = true
+    } catch {}
+  }
+  if (bytes === undefined) {
+    checkCompiles(original)
+    bytes = instrumentModule(validateModule(original, pages * PAGE), pages)
+  }
+  const rewriteMs = cached ? 0 : performance.now() - started
+  const module = new WebAssembly.Module(bytes)
+  if (file !== undefined && !cached) {
+    await mkdir(options.cacheDir!, { recursive: true })
+    const tmp = `${file}.${process.pid}.tmp`
+    await writeFile(tmp, bytes)
+    await rename(tmp, file)
+  }
+  const prepared: PreparedModule = { hash, abiVersion: RUNTIME_ABI_VERSION, memoryPages: pages, bytes, module, cached, rewriteMs }
+  memoryCache.set(key, prepared)
+  if (memoryCache.size > MEMORY_CACHE_ENTRIES) memoryCache.delete(memoryCache.keys().next().value!)
+  return prepared
+}

@@ -1,0 +1,178 @@
+import { closeSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+import { E } from './constants.js'
+import { fail } from './errno.js'
+
+/** Bytes of a file in the virtual tree, read and written synchronously from the guest's thread */
+export interface FileContent {
+  readonly writable: boolean
+  size (): number
+  /** Copies bytes at `offset` into `dst`; returns how many (0 at or past the end) */
+  read (offset: number, dst: Uint8Array): number
+  write (offset: number, src: Uint8Array): void
+  truncate (size: number): void
+  /** Where the bytes are once the run ends: in memory, or spilled to a host file */
+  settle (): { bytes: Uint8Array } | { spill: string, size: number }
+  release (): void
+}
+
+/** Read-only bytes held in memory */
+export class BytesContent implements FileContent {
+  readonly writable = false
+  constructor (private readonly bytes: Uint8Array) {}
+  size (): number { return this.bytes.length }
+  read (offset: number, dst: Uint8Array): number {
+    if (offset >= this.bytes.length) return 0
+    const n = Math.min(dst.length, this.bytes.length - offset)
+    dst.set(this.bytes.subarray(offset, offset + n))
+    return n
+  }
+
+  write (): void { fail(E.ROFS) }
+  truncate (): void { fail(E.ROFS) }
+  settle (): { bytes: Uint8Array } { return { bytes: this.bytes } }
+  release (): void {}
+}
+
+/** Reads `length` bytes at `offset` of a read-only source, blocking the guest's thread */
+export type SyncSourceReader = (source: number, offset: number, length: number) => Uint8Array
+
+/**
+ * A read-only file whose bytes come from the main thread on demand (for
+ * example a UnixFS file in the blockstore). Reads are served from a window
+ * fetched in large pieces, so a guest reading 4 KiB at a time costs one
+ * round trip per window, not per read.
+ */
+export class LazyContent implements FileContent {
+  readonly writable = false
+  private windowStart = 0
+  private window: Uint8Array = new Uint8Array(0)
+  constructor (private readonly source: number, private readonly length: number,
+    private readonly fetch: SyncSourceReader, private readonly windowSize: number) {}
+
+  size (): number { return this.length }
+  read (offset: number, dst: Uint8Array): number {
+    if (offset >= this.length) return 0
+    const want = Math.min(dst.length, this.length - offset)
+    let done = 0
+    while (done < want) {
+      const at = offset + done
+      if (at < this.windowStart || at >= this.windowStart + this.window.length) {
+        this.window = this.fetch(this.source, at, Math.min(this.windowSize, this.length - at))
+        this.windowStart = at
+        if (this.window.length === 0) fail(E.IO)
+      }
+      const from = at - this.windowStart
+      const n = Math.min(want - done, this.window.length - from)
+      dst.set(this.window.subarray(from, from + n), done)
+      done += n
+    }
+    return done
+  }
+
+  write (): void { fail(E.ROFS) }
+  truncate (): void { fail(E.ROFS) }
+  settle (): never { throw new Error('read-only input files are not outputs') }
+  release (): void {}
+}
+
+/** Bytes the writable part of the tree may hold in all, shared by its files */
+export class SpaceBudget {
+  used = 0
+  memory = 0
+  private seq = 0
+  constructor (readonly cap: number, readonly memoryCap: number, readonly spillDir: string) {}
+  nextSpillPath (): string { return join(this.spillDir, `f${this.seq++}`) }
+}
+
+/**
+ * A writable file: in memory while small, moved to a host temp file once it
+ * (or the tree's in-memory total) grows past a threshold, so large outputs
+ * do not grow the heap. Every byte counts against the tree's budget; going
+ * over fails the write with ENOSPC, as a full disk would.
+ */
+export class WritableContent implements FileContent {
+  readonly writable = true
+  private buf = new Uint8Array(0)
+  private length = 0
+  private fd = -1
+  private path = ''
+  constructor (private readonly budget: SpaceBudget, private readonly spillAt: number) {}
+
+  size (): number { return this.length }
+
+  read (offset: number, dst: Uint8Array): number {
+    if (offset >= this.length) return 0
+    const n = Math.min(dst.length, this.length - offset)
+    if (this.fd >= 0) return readSync(this.fd, dst, 0, n, offset)
+    dst.set(this.buf.subarray(offset, offset + n))
+    return n
+  }
+
+  private resize (size: number): void {
+    const delta = size - this.length
+    if (delta > 0 && this.budget.used + delta > this.budget.cap) fail(E.NOSPC)
+    this.budget.used += delta
+    if (this.fd < 0 && (size > this.spillAt || this.budget.memory + delta > this.budget.memoryCap)) this.spill()
+    if (this.fd >= 0) {
+      if (size !== this.length) ftruncateSync(this.fd, size)
+    } else {
+      if (size > this.buf.length) {
+        const next = new Uint8Array(Math.max(size, Math.min(this.buf.length * 2, this.spillAt)))
+        next.set(this.buf.subarray(0, this.length))
+        this.budget.memory += next.length - this.buf.length
+        this.buf = next
+      } else if (size < this.length) {
+        this.buf.fill(0, size, this.length)
+      }
+    }
+    this.length = size
+  }
+
+  private spill (): void {
+    this.path = this.budget.nextSpillPath()
+    this.fd = openSync(this.path, 'w+', 0o600)
+    if (this.length > 0) writeSync(this.fd, this.buf, 0, this.length, 0)
+    this.budget.memory -= this.buf.length
+    this.buf = new Uint8Array(0)
+  }
+
+  write (offset: number, src: Uint8Array): void {
+    const end = offset + src.length
+    if (end > this.length) this.resize(end)
+    if (this.fd >= 0) {
+      let done = 0
+      while (done < src.length) done += writeSync(this.fd, src, done, src.length - done, offset + done)
+    } else {
+      this.buf.set(src, offset)
+    }
+  }
+
+  truncate (size: number): void { this.resize(size) }
+
+  private settled?: { bytes: Uint8Array } | { spill: string, size: number }
+  settle (): { bytes: Uint8Array } | { spill: string, size: number } {
+    if (this.settled !== undefined) return this.settled
+    if (this.fd >= 0) {
+      closeSync(this.fd)
+      this.fd = -1
+      this.settled = { spill: this.path, size: this.length }
+    } else {
+      this.settled = { bytes: this.buf.slice(0, this.length) }
+    }
+    return this.settled
+  }
+
+  release (): void {
+    this.budget.used -= this.length
+    if (this.fd >= 0) {
+      closeSync(this.fd)
+      this.fd = -1
+      try { unlinkSync(this.path) } catch {}
+    } else {
+      this.budget.memory -= this.buf.length
+    }
+    this.buf = new Uint8Array(0)
+    this.length = 0
+  }
+}

@@ -1,0 +1,138 @@
+import { EPOCH_NS } from '../abi.js'
+import { E, FILETYPE } from './constants.js'
+import type { FileContent } from './content.js'
+import { fail } from './errno.js'
+
+/** Symlinks followed while resolving one path before ELOOP */
+const MAX_SYMLINKS = 32
+
+abstract class BaseNode {
+  atim = EPOCH_NS
+  mtim = EPOCH_NS
+  ctim = EPOCH_NS
+  nlink = 1
+  constructor (readonly ino: bigint) {}
+  abstract readonly filetype: number
+}
+
+export class DirNode extends BaseNode {
+  readonly filetype = FILETYPE.DIRECTORY
+  readonly entries = new Map<string, Node>()
+  parent: DirNode | null = null
+  constructor (ino: bigint, readonly writable: boolean) { super(ino) }
+
+  /** Names in the order readdir returns them: sorted by their UTF-8 bytes */
+  sortedNames (): string[] {
+    return [...this.entries.keys()].sort(compareUtf8)
+  }
+}
+
+export class FileNode extends BaseNode {
+  readonly filetype = FILETYPE.REGULAR_FILE
+  /** Open descriptors; the bytes are released once unlinked and closed */
+  open = 0
+  constructor (ino: bigint, readonly content: FileContent) { super(ino) }
+  get writable (): boolean { return this.content.writable }
+}
+
+export class SymlinkNode extends BaseNode {
+  readonly filetype = FILETYPE.SYMBOLIC_LINK
+  constructor (ino: bigint, readonly target: string, readonly writable: boolean) { super(ino) }
+}
+
+export type Node = DirNode | FileNode | SymlinkNode
+
+const encoder = new TextEncoder()
+function compareUtf8 (a: string, b: string): number {
+  const x = encoder.encode(a); const y = encoder.encode(b)
+  const n = Math.min(x.length, y.length)
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i]
+  return x.length - y.length
+}
+
+/** Where a path led: the directory holding the last component, its name, and the node if it exists */
+export interface Resolved {
+  dir: DirNode
+  /** '.' when the path named a directory itself ("a/.", "..") */
+  name: string
+  node: Node | undefined
+  /** The path ended in '/' */
+  trailingSlash: boolean
+}
+
+/**
+ * The virtual file tree. Inode numbers come from a counter in creation
+ * order, and the initial tree is built in sorted order, so they are a
+ * deterministic function of the tree and of what the job did.
+ */
+export class Tree {
+  private nextIno = 1n
+  readonly root: DirNode
+  constructor (rootWritable: boolean) {
+    this.root = this.dir(rootWritable)
+  }
+
+  dir (writable: boolean): DirNode { return new DirNode(this.nextIno++, writable) }
+  file (content: FileContent): FileNode { return new FileNode(this.nextIno++, content) }
+  symlink (target: string, writable: boolean): SymlinkNode { return new SymlinkNode(this.nextIno++, target, writable) }
+
+  /** Links `node` into `dir` under `name` */
+  link (dir: DirNode, name: string, node: Node): void {
+    dir.entries.set(name, node)
+    if (node instanceof DirNode) node.parent = dir
+  }
+
+  /**
+   * Resolves `path` relative to `start` without ever leaving `start`: an
+   * absolute path, a `..` above `start`, or a symlink whose target does
+   * either fails with ENOTCAPABLE (the capability model of preview1: a
+   * descriptor grants its directory and what is below it, nothing else).
+   * Intermediate symlinks are always followed, the last one only if
+   * `follow`.
+   */
+  resolve (start: DirNode, path: string, follow: boolean): Resolved {
+    if (path === '') fail(E.NOENT)
+    if (path.includes('\0')) fail(E.INVAL)
+    if (path.startsWith('/')) fail(E.NOTCAPABLE)
+    const trailingSlash = path.endsWith('/')
+    let parts = path.split('/').filter(c => c !== '')
+    const stack: DirNode[] = [start]
+    let links = 0
+    for (let i = 0; i < parts.length; i++) {
+      const c = parts[i]
+      const last = i === parts.length - 1
+      const top = stack[stack.length - 1]
+      if (c === '.' || c === '..') {
+        if (c === '..') {
+          if (stack.length === 1) fail(E.NOTCAPABLE)
+          stack.pop()
+        }
+        if (last) {
+          const d = stack[stack.length - 1]
+          return { dir: d, name: '.', node: d, trailingSlash }
+        }
+        continue
+      }
+      if (c.length > 255) fail(E.NAMETOOLONG)
+      const node = top.entries.get(c)
+      if (node instanceof SymlinkNode && (!last || follow || trailingSlash)) {
+        if (++links > MAX_SYMLINKS) fail(E.LOOP)
+        if (node.target.startsWith('/')) fail(E.NOTCAPABLE)
+        if (node.target === '') fail(E.NOENT)
+        parts = [...node.target.split('/').filter(x => x !== ''), ...parts.slice(i + 1)]
+        if (parts.length === 0) return { dir: top, name: '.', node: top, trailingSlash }
+        i = -1
+        continue
+      }
+      if (last) {
+        if (trailingSlash && node instanceof FileNode) fail(E.NOTDIR)
+        return { dir: top, name: c, node, trailingSlash }
+      }
+      if (node === undefined) fail(E.NOENT)
+      if (!(node instanceof DirNode)) fail(E.NOTDIR)
+      stack.push(node)
+    }
+    const d = stack[stack.length - 1]
+    return { dir: d, name: '.', node: d, trailingSlash }
+  }
+}

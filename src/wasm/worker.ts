@@ -1,0 +1,173 @@
+import { parentPort, workerData } from 'node:worker_threads'
+import {
+  EXPORT_FUEL, EXPORT_START, EXPORT_TRAP, TRAP_HOST_MEMORY, TRAP_OUT_OF_FUEL, TRAP_STACK_EXHAUSTED
+} from './abi.js'
+import type { OutputEntry, TreeSpec, WorkerInput, WorkerMessage, WorkerResult } from './protocol.js'
+import { trapName } from './traps.js'
+import { Capture } from './wasi/capture.js'
+import { BytesContent, LazyContent, SpaceBudget, WritableContent } from './wasi/content.js'
+import { FuelExhausted, ProcExit, WasiHost } from './wasi/host.js'
+import { DirNode, FileNode, SymlinkNode, Tree } from './wasi/tree.js'
+import { World } from './wasi/world.js'
+
+/*
+ * Runs one job: builds the virtual tree, instantiates the module against the
+ * WASI host, runs `_start`, and posts back the status, fuel, captured output
+ * and the /outputs tree. Blocking reads of read-only inputs go through the
+ * shared buffers: post a request, Atomics.wait until the main thread fills it.
+ */
+const input = workerData as WorkerInput
+const port = parentPort!
+const control = new Int32Array(input.control)
+const data = new Uint8Array(input.data)
+
+function post (msg: WorkerMessage, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(msg, transfer)
+}
+
+function fetchSync (source: number, offset: number, length: number): Uint8Array {
+  Atomics.store(control, 0, 0)
+  post({ type: 'read', source, offset, length })
+  Atomics.wait(control, 0, 0)
+  if (Atomics.load(control, 0) !== 1) throw new HostFailure(`reading input source ${source} failed`)
+  return data.slice(0, control[1])
+}
+
+class HostFailure extends Error {}
+
+const budget = new SpaceBudget(input.limits.outputBytes, input.limits.memoryBytes, input.spillDir)
+const tree = new Tree(input.tree.t === 'dir' && input.tree.writable)
+
+function build (dir: DirNode, spec: Extract<TreeSpec, { t: 'dir' }>): void {
+  for (const [name, child] of [...spec.entries].sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) {
+    let node
+    switch (child.t) {
+      case 'dir': node = tree.dir(child.writable); tree.link(dir, name, node); build(node, child); continue
+      case 'bytes': node = tree.file(dir.writable ? writableCopy(child.bytes) : new BytesContent(child.bytes)); break
+      case 'lazy': node = tree.file(new LazyContent(child.source, child.size, fetchSync, data.length)); break
+      case 'symlink': node = tree.symlink(child.target, dir.writable); break
+    }
+    tree.link(dir, name, node)
+  }
+}
+
+function writableCopy (bytes: Uint8Array): WritableContent {
+  const c = new WritableContent(budget, input.limits.spillAt)
+  if (bytes.length > 0) c.write(0, bytes)
+  return c
+}
+
+function rootFrom (spec: TreeSpec): void {
+  if (spec.t !== 'dir') throw new HostFailure('the tree root must be a directory')
+  build(tree.root, spec)
+}
+
+function collectOutputs (): { entries: OutputEntry[], transfer: ArrayBuffer[] } {
+  const entries: OutputEntry[] = []
+  const transfer: ArrayBuffer[] = []
+  const outputs = tree.root.entries.get('outputs')
+  if (!(outputs instanceof DirNode)) return { entries, transfer }
+  const walk = (dir: DirNode, prefix: string): void => {
+    for (const name of dir.sortedNames()) {
+      const node = dir.entries.get(name)!
+      const path = prefix === '' ? name : `${prefix}/${name}`
+      if (node instanceof DirNode) {
+        entries.push({ path, type: 'dir', size: 0 })
+        walk(node, path)
+      } else if (node instanceof SymlinkNode) {
+        entries.push({ path, type: 'symlink', size: 0, target: node.target })
+      } else if (node instanceof FileNode) {
+        const settled = node.content.settle()
+        if ('bytes' in settled) {
+          entries.push({ path, type: 'file', size: settled.bytes.length, bytes: settled.bytes })
+          if (!transfer.includes(settled.bytes.buffer as ArrayBuffer)) transfer.push(settled.bytes.buffer as ArrayBuffer)
+        } else {
+          entries.push({ path, type: 'file', size: settled.size, spill: settled.spill })
+        }
+      }
+    }
+  }
+  walk(outputs, '')
+  return { entries, transfer }
+}
+
+function main (): void {
+  rootFrom(input.tree)
+  const live = (type: 'stdout' | 'stderr') => input.liveOutput ? (chunk: Uint8Array) => post({ type, chunk }) : undefined
+  const stdout = new Capture(input.limits.stdoutBytes, live('stdout'))
+  const stderr = new Capture(input.limits.stderrBytes, live('stderr'))
+  let fuelGlobal: WebAssembly.Global | undefined
+  let trapGlobal: WebAssembly.Global | undefined
+  const limit = input.fuel
+  const world = new World(input.seed, input.instrumented ? () => limit - (fuelGlobal!.value as bigint) : undefined)
+  const host = new WasiHost({
+    tree,
+    args: input.args,
+    env: input.env,
+    world,
+    stdout,
+    stderr,
+    newFile: () => new WritableContent(budget, input.limits.spillAt),
+    checkFuel: input.instrumented ? () => { if ((fuelGlobal!.value as bigint) < 0n) throw new FuelExhausted() } : () => {}
+  })
+
+  let status: WorkerResult['status'] = 'exit'
+  let exitCode: number | undefined = 0
+  let trap: string | undefined
+  try {
+    const instance = new WebAssembly.Instance(input.module, { wasi_snapshot_preview1: host.imports() })
+    const exports = instance.exports as Record<string, any>
+    host.bind(exports.memory as WebAssembly.Memory)
+    if (input.instrumented) {
+      fuelGlobal = exports[EXPORT_FUEL]
+      trapGlobal = exports[EXPORT_TRAP]
+      fuelGlobal!.value = limit
+      exports[EXPORT_START]?.()
+    }
+    exports._start()
+    if (fuelGlobal !== undefined && (fuelGlobal.value as bigint) < 0n) throw new FuelExhausted()
+  } catch (err: any) {
+    exitCode = undefined
+    if (err instanceof ProcExit) {
+      exitCode = err.code
+      if (fuelGlobal !== undefined && (fuelGlobal.value as bigint) < 0n) { status = 'out-of-fuel'; exitCode = undefined }
+    } else if (err instanceof FuelExhausted) {
+      status = 'out-of-fuel'
+    } else if (err instanceof WebAssembly.RuntimeError) {
+      const reason = trapGlobal?.value as number | undefined
+      if (reason === TRAP_OUT_OF_FUEL) status = 'out-of-fuel'
+      else if (reason === TRAP_STACK_EXHAUSTED) status = 'stack-exhausted'
+      else if (reason === TRAP_HOST_MEMORY) throw new HostFailure('the host could not grow memory below the job\'s limit')
+      else {
+        const name = trapName(err.message)
+        if (name === undefined) throw new HostFailure(`unexpected trap: ${err.message}`)
+        status = 'trap'
+        trap = name
+      }
+    } else if (err instanceof RangeError) {
+      throw new HostFailure(`V8 failed: ${err.message}`)
+    } else if (err instanceof WebAssembly.LinkError || err instanceof WebAssembly.CompileError) {
+      throw new HostFailure(`${err.name}: ${err.message}`)
+    } else {
+      throw err
+    }
+  }
+  let fuelUsed = 0n
+  if (fuelGlobal !== undefined) {
+    const left = fuelGlobal.value as bigint
+    fuelUsed = status === 'out-of-fuel' || left < 0n ? limit : limit - left
+  }
+  const { entries, transfer } = collectOutputs()
+  const out = stdout.bytes()
+  const errb = stderr.bytes()
+  post({
+    type: 'result', status, exitCode, trap, fuelUsed, stdout: out, stderr: errb,
+    stdoutTotal: stdout.total, stderrTotal: stderr.total, outputs: entries
+  }, [...transfer, out.buffer as ArrayBuffer, errb.buffer as ArrayBuffer])
+}
+
+try {
+  main()
+} catch (err: any) {
+  post({ type: 'host-error', message: err instanceof HostFailure ? err.message : String(err?.stack ?? err) })
+}
