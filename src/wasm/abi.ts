@@ -18,7 +18,7 @@ export const PAGE = 65536
  * (v128 values count 2). The worker's host stack is sized so that this many
  * slots fit many times over: see `HOST_STACK_MB` and docs/rationale.md.
  */
-export const STACK_LIMIT_SLOTS = 1 << 17
+export const STACK_LIMIT_SLOTS = 1 << 19
 export const FRAME_OVERHEAD = 4
 
 /**

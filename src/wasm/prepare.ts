@@ -16,6 +16,12 @@ export interface PreparedModule {
   /** The rewritten bytes */
   bytes: Uint8Array
   module: WebAssembly.Module
+  /**
+   * The variant whose fuel counter is exact at every instruction, compiled
+   * on first use: the runner re-runs a trapped job with it to report the
+   * fuel spent up to the trap (see instrument/fuel.ts).
+   */
+  exact: () => WebAssembly.Module
   /** Came from the cache (memory or disk) instead of being rewritten now */
   cached: boolean
   /** Milliseconds spent validating and rewriting (0 when cached) */
@@ -74,7 +80,20 @@ export async function prepareModule (original: Uint8Array, options: PrepareOptio
     await writeFile(tmp, bytes)
     await rename(tmp, file)
   }
-  const prepared: PreparedModule = { hash, abiVersion: RUNTIME_ABI_VERSION, memoryPages: pages, bytes, module, cached, rewriteMs }
+  let exact: WebAssembly.Module | undefined
+  const prepared: PreparedModule = {
+    hash,
+    abiVersion: RUNTIME_ABI_VERSION,
+    memoryPages: pages,
+    bytes,
+    module,
+    exact: () => {
+      exact ??= new WebAssembly.Module(instrumentModule(validateModule(original, pages * PAGE), pages, true))
+      return exact
+    },
+    cached,
+    rewriteMs
+  }
   memoryCache.set(key, prepared)
   if (memoryCache.size > MEMORY_CACHE_ENTRIES) memoryCache.delete(memoryCache.keys().next().value!)
   return prepared

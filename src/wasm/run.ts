@@ -156,6 +156,20 @@ async function * readEntry (entry: OutputEntry): AsyncIterable<Uint8Array> {
  * seed and limits.
  */
 export async function runModule (prepared: PreparedModule, options: RunOptions): Promise<RunResult> {
+  const result = await runOnce(prepared, options, options.uninstrumented ?? prepared.module)
+  if (result.status !== 'trap' || options.uninstrumented !== undefined) return result
+  // The fast variant's fuel counter is exact only at calls and exits: run
+  // again with the exact variant to report the fuel spent up to the trap.
+  await result.dispose()
+  const exact = await runOnce(prepared, options, prepared.exact())
+  if (exact.status !== 'trap' || exact.trap !== result.trap) {
+    await exact.dispose()
+    throw new RuntimeHostError(`the job trapped with '${result.trap}' but its exact re-run ended with ${exact.status}: the runtime is not deterministic here, please report it`)
+  }
+  return exact
+}
+
+async function runOnce (prepared: PreparedModule, options: RunOptions, module: WebAssembly.Module): Promise<RunResult> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
   const sources: LazyFile[] = []
   const tree = jobTree(options, sources)
@@ -166,7 +180,7 @@ export async function runModule (prepared: PreparedModule, options: RunOptions):
   const controlView = new Int32Array(control)
   const dataView = new Uint8Array(data)
   const input: WorkerInput = {
-    module: options.uninstrumented ?? prepared.module,
+    module,
     instrumented: options.uninstrumented === undefined,
     args: options.args,
     env: (options.env ?? []).map(([k, v]) => `${k}=${v}`),

@@ -4,7 +4,7 @@ import { Reader, Writer, malformed } from '../binary/bytes.js'
 import {
   COST, FC_IMM, FC_KIND, FC_POP, FC_PUSH, FD_IMM, FD_KIND, FD_POP, FD_PUSH, IMM, Imm, KIND, Kind, POP, PUSH, REJECTED_OPCODES
 } from '../binary/opcodes.js'
-import { emitCharge, emitChargeAndCheck, emitLengthCharge, type FuelIndices } from './fuel.js'
+import { emitCharge, emitLengthCharge, emitStore, type FuelIndices } from './fuel.js'
 import { emitCanonF32, emitCanonF32x4, emitCanonF64, emitCanonF64x2 } from './nan.js'
 import { emitStackEnter, emitStackLeave } from './stack.js'
 
@@ -21,9 +21,32 @@ export interface ModuleContext {
   outOfFuel: number
   stackExhausted: number
   grow: number
+  /** Store fuel to the global on every charge (see fuel.ts) */
+  exactFuel: boolean
   /** Block type bytes for a block yielding a function's results */
   resultBlockType: (typeIndex: number) => Uint8Array
 }
+
+/**
+ * Scalar NaNs are canonicalized where their bits could be seen, not after
+ * every operation: a float's bits are only observable when it is stored to
+ * memory, reinterpreted as an integer, gives its sign to copysign, or enters
+ * a SIMD vector. Everything else (arithmetic, comparisons, conversions to
+ * integers, moves through locals, calls and blocks) is blind to payload and
+ * sign. Values straight from a load, a constant or an integer conversion are
+ * known clean and are stored untouched; anything else that reaches a sink is
+ * canonicalized there. Each entry is the sink's float type (1 f32, 2 f64).
+ */
+const SINK = new Uint8Array(256)
+SINK[0x38] = 1; SINK[0x39] = 2 // f32.store f64.store
+SINK[0xbc] = 1; SINK[0xbd] = 2 // i32.reinterpret_f32 i64.reinterpret_f64
+SINK[0x98] = 1; SINK[0xa6] = 2 // copysign takes the sign of the top operand
+const SIMD_SINK = new Uint8Array(256)
+SIMD_SINK[19] = 1; SIMD_SINK[20] = 2 // f32x4.splat f64x2.splat
+SIMD_SINK[32] = 1; SIMD_SINK[34] = 2 // f32x4.replace_lane f64x2.replace_lane
+/** Producers whose float result is clean: loads, constants, conversions from integers */
+const CLEAN = new Uint8Array(256)
+for (const op of [0x2a, 0x2b, 0x43, 0x44, 0xb2, 0xb3, 0xb4, 0xb5, 0xb7, 0xb8, 0xb9, 0xba, 0xbe, 0xbf]) CLEAN[op] = 1
 
 const VALTYPE_SLOTS: Record<number, number> = { 0x7f: 1, 0x7e: 1, 0x7d: 1, 0x7c: 1, 0x7b: 2, 0x70: 1, 0x6f: 1 }
 
@@ -33,10 +56,15 @@ class Scratch {
   segPos: number[] = []
   segCost: number[] = []
   segCheck: boolean[] = []
+  segReload: boolean[] = []
   ctlKind: number[] = []
   ctlBase: number[] = []
   ctlParams: number[] = []
   ctlResults: number[] = []
+  /** Per operand-stack slot: the value may be a NaN with machine-dependent bits */
+  dirty = new Uint8Array(1024)
+  /** A branch targets this block's end, so code after the end starts a new run */
+  ctlTargeted: boolean[] = []
 }
 const scratch = new Scratch()
 
@@ -69,7 +97,7 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
   const s = scratch
   const w = s.code
   w.len = 0
-  s.segPos.length = 0; s.segCost.length = 0; s.segCheck.length = 0
+  s.segPos.length = 0; s.segCost.length = 0; s.segCheck.length = 0; s.segReload.length = 0
 
   // locals
   const nParams = ctx.typeParams[typeIndex]
@@ -84,7 +112,7 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
   }
   const localsEnd = r.pos
   const base = nParams + nLocals
-  const fuel: FuelIndices = { fuelGlobal: ctx.fuelGlobal, tmp64: base, tmp32: base + 1, outOfFuel: ctx.outOfFuel }
+  const fuel: FuelIndices = { fuelGlobal: ctx.fuelGlobal, fuel: base, tmp32: base + 1, outOfFuel: ctx.outOfFuel }
   const nan = { f32: base + 2, f64: base + 3, v128: base + 4 }
   const stackIx = { depthGlobal: ctx.depthGlobal, tmp32: base + 1, exhausted: ctx.stackExhausted }
 
@@ -97,8 +125,11 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
   let segStart = w.len
   let segCost = 0
   let segCheck = true
+  let segReload = true
   const closeSegment = (): void => {
-    if (segCost !== 0 || segCheck) { s.segPos.push(segStart); s.segCost.push(segCost); s.segCheck.push(segCheck) }
+    if (segCost !== 0 || segCheck || segReload) {
+      s.segPos.push(segStart); s.segCost.push(segCost); s.segCheck.push(segCheck); s.segReload.push(segReload)
+    }
   }
 
   let copyFrom = r.pos
@@ -107,12 +138,13 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
     copyFrom = upTo
   }
   /** The instruction just read ends a straight-line run */
-  const boundary = (check: boolean): void => {
+  const boundary = (check: boolean, reload = false): void => {
     flush(r.pos)
     closeSegment()
     segStart = w.len
     segCost = 0
     segCheck = check
+    segReload = reload
   }
 
   let h = 0
@@ -121,14 +153,29 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
   let calls = false
   let ctlBase = 0
   const ctlKind = s.ctlKind; const ctlBases = s.ctlBase; const ctlParams = s.ctlParams; const ctlResults = s.ctlResults
-  ctlKind.length = 0; ctlBases.length = 0; ctlParams.length = 0; ctlResults.length = 0
+  const ctlTargeted = s.ctlTargeted
+  ctlKind.length = 0; ctlBases.length = 0; ctlParams.length = 0; ctlResults.length = 0; ctlTargeted.length = 0
+  const target = (label: number): void => { if (label < depth) ctlTargeted[depth - 1 - label] = true }
 
   const pop = (n: number): void => { h -= n; if (h < ctlBase) h = ctlBase }
-  const push = (n: number): void => { h += n; if (h > maxH) maxH = h }
+  let dirty = s.dirty
+  const push = (n: number): void => {
+    if (h + n > dirty.length) { const d = new Uint8Array(2 * (h + n)); d.set(dirty); dirty = s.dirty = d }
+    for (let i = 0; i < n; i++) dirty[h + i] = 1
+    h += n
+    if (h > maxH) maxH = h
+  }
+  /** Canonicalizes the value on top of the stack before the current instruction if it may be dirty */
+  const sink = (type: number, opStart: number): void => {
+    if (h === 0 || h <= ctlBase || dirty[h - 1] === 0) return
+    flush(opStart)
+    if (type === 1) emitCanonF32(w, nan)
+    else emitCanonF64(w, nan)
+  }
   const open = (kind: number, bt: number): void => {
     const p = Math.floor(bt / 65536)
     pop(p)
-    ctlKind.push(kind); ctlBases.push(h); ctlParams.push(p); ctlResults.push(bt % 65536)
+    ctlKind.push(kind); ctlBases.push(h); ctlParams.push(p); ctlResults.push(bt % 65536); ctlTargeted.push(false)
     ctlBase = h
     push(p)
     depth++
@@ -154,6 +201,7 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
         if (sub > 255 || FD_IMM[sub] === Imm.Invalid) rejectSimd(sub, opStart)
         subImm = FD_IMM[sub]; kind = FD_KIND[sub]; p = FD_POP[sub]; q = FD_PUSH[sub]
       }
+      if (op === 0xfd && sub < 256 && SIMD_SINK[sub] !== 0) sink(SIMD_SINK[sub], opStart)
       skipImmediate(r, subImm, opStart)
       segCost++
       pop(p); push(q)
@@ -173,11 +221,12 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
     segCost += COST[op]
     switch (kind) {
       case Kind.Plain:
+        if (SINK[op] !== 0) sink(SINK[op], opStart)
         skipImmediate(r, imm, opStart)
         pop(POP[op]); push(PUSH[op])
+        if (CLEAN[op] !== 0) dirty[h - 1] = 0
         break
-      case Kind.NanF32: pop(POP[op]); push(1); flush(r.pos); emitCanonF32(w, nan); break
-      case Kind.NanF64: pop(POP[op]); push(1); flush(r.pos); emitCanonF64(w, nan); break
+      case Kind.NanF32: case Kind.NanF64: pop(POP[op]); push(1); break
       case Kind.Block: open(kind, blockType(r, ctx)); break
       case Kind.Loop: open(kind, blockType(r, ctx)); boundary(true); break
       case Kind.If: pop(1); open(kind, blockType(r, ctx)); boundary(false); break
@@ -193,6 +242,7 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
           flush(opStart)
           closeSegment()
           w.byte(0x0b)
+          if (!ctx.exactFuel) emitStore(w, fuel)
           const frame = FRAME_OVERHEAD + nParams + localSlots + maxH
           const counted = calls || frame > UNCOUNTED_LEAF_MAX_SLOTS
           if (counted) {
@@ -206,18 +256,21 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
         }
         const i = ctlKind.length - 1
         h = ctlBases[i] + ctlResults[i]
-        ctlKind.pop(); ctlBases.pop(); ctlParams.pop(); ctlResults.pop()
+        // only fallthrough reaches the end of a loop, or of a block no branch
+        // targets: the code after it runs exactly when the current run does
+        const joins = ctlKind[i] === Kind.If || ctlTargeted[i]
+        ctlKind.pop(); ctlBases.pop(); ctlParams.pop(); ctlResults.pop(); ctlTargeted.pop()
         depth--
         ctlBase = depth === 0 ? 0 : ctlBases[ctlBases.length - 1]
         if (h > maxH) maxH = h
-        boundary(false)
+        if (joins) boundary(false)
         break
       }
-      case Kind.Br: r.u32(); h = ctlBase; boundary(false); break
-      case Kind.BrIf: r.u32(); pop(1); boundary(false); break
+      case Kind.Br: target(r.u32()); h = ctlBase; boundary(false); break
+      case Kind.BrIf: target(r.u32()); pop(1); boundary(false); break
       case Kind.BrTable: {
         const n = r.u32()
-        for (let i = 0; i <= n; i++) r.u32()
+        for (let i = 0; i <= n; i++) target(r.u32())
         h = ctlBase
         boundary(false)
         break
@@ -232,21 +285,23 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
         break
       case Kind.Unreachable: h = ctlBase; boundary(false); break
       case Kind.Call: {
+        if (!ctx.exactFuel) { flush(opStart); emitStore(w, fuel) }
         const f = r.u32()
         if (f >= ctx.funcTypes.length) throw malformed(opStart, `call to function ${f}, which does not exist`)
         const t = ctx.funcTypes[f]
         pop(ctx.typeParams[t]); push(ctx.typeResults[t])
         calls = true
-        boundary(false)
+        boundary(false, true)
         break
       }
       case Kind.CallIndirect: {
+        if (!ctx.exactFuel) { flush(opStart); emitStore(w, fuel) }
         const t = r.u32()
         r.u32()
         if (t >= ctx.typeParams.length) throw malformed(opStart, `call_indirect with type ${t}, which does not exist`)
         pop(1 + ctx.typeParams[t]); push(ctx.typeResults[t])
         calls = true
-        boundary(false)
+        boundary(false, true)
         break
       }
       case Kind.MemoryGrow:
@@ -272,8 +327,7 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
     for (let i = 0; i < s.segPos.length; i++) {
       const at = s.segPos[i]
       body.bytes(code, prev, at)
-      if (s.segCheck[i]) emitChargeAndCheck(body, fuel, s.segCost[i])
-      else emitCharge(body, fuel, s.segCost[i])
+      emitCharge(body, fuel, s.segCost[i], s.segCheck[i], s.segReload[i], ctx.exactFuel)
       prev = at
     }
     body.bytes(code, prev, w.len)

@@ -1,7 +1,8 @@
 import type { Writer } from '../binary/bytes.js'
 
 /**
- * Fuel: a mutable i64 global holding what is left. Every instruction costs
+ * Fuel: a mutable i64 global holding what is left, mirrored in a local of
+ * each function. Every instruction costs
  * 1 except nop, drop, block, loop, unreachable, return, else and end (0), as
  * wasmtime counts. The cost of a straight-line run of code is subtracted on
  * entry to the run; runs start at function entry, loop and if/else bodies,
@@ -11,33 +12,52 @@ import type { Writer } from '../binary/bytes.js'
  */
 export interface FuelIndices {
   fuelGlobal: number
-  /** i64 scratch local */
-  tmp64: number
+  /**
+   * i64 local mirroring the global. Every charge updates both, so the global
+   * is exact at all times, but the loop-carried dependency runs through a
+   * register instead of a store-to-load round trip through memory.
+   */
+  fuel: number
   /** i32 scratch local */
   tmp32: number
   /** Function that records "out of fuel" and traps */
   outOfFuel: number
 }
 
-/** `fuel -= cost` */
-export function emitCharge (w: Writer, ix: FuelIndices, cost: number): void {
-  w.byte(0x23); w.u32(ix.fuelGlobal)
-  w.byte(0x42); w.s64(cost)
-  w.byte(0x7d) // i64.sub
+/** `global = local`: before calls and on the way out, so callees, the host and the caller see what was spent */
+export function emitStore (w: Writer, ix: FuelIndices): void {
+  w.byte(0x20); w.u32(ix.fuel)
   w.byte(0x24); w.u32(ix.fuelGlobal)
 }
 
-/** `fuel -= cost; if (fuel < 0) outOfFuel()` */
-export function emitChargeAndCheck (w: Writer, ix: FuelIndices, cost: number): void {
-  w.byte(0x23); w.u32(ix.fuelGlobal)
+/**
+ * `fuel -= cost`, then `if (fuel < 0) outOfFuel()` when `check`. With
+ * `reload`, the local is first refreshed from the global (at function entry
+ * and after calls, where other code has spent fuel). With `store`, the
+ * global is updated too: the exact-fuel variant stores on every charge so a
+ * trap anywhere leaves the global exact; the fast variant stores only before
+ * calls and on the way out (a trapping run is re-run with the exact variant).
+ */
+export function emitCharge (w: Writer, ix: FuelIndices, cost: number, check: boolean, reload: boolean, store: boolean): void {
+  if (cost === 0 && !reload) {
+    if (check) { w.byte(0x20); w.u32(ix.fuel); emitTrapIfNegative(w, ix) }
+    return
+  }
+  if (reload) { w.byte(0x23); w.u32(ix.fuelGlobal) } else { w.byte(0x20); w.u32(ix.fuel) }
   if (cost !== 0) {
     w.byte(0x42); w.s64(cost)
-    w.byte(0x7d)
-    w.byte(0x22); w.u32(ix.tmp64)
-    w.byte(0x24); w.u32(ix.fuelGlobal)
-    w.byte(0x20); w.u32(ix.tmp64)
+    w.byte(0x7d) // i64.sub
   }
-  emitTrapIfNegative(w, ix)
+  if (store && cost !== 0) {
+    w.byte(0x22); w.u32(ix.fuel)
+    w.byte(0x24); w.u32(ix.fuelGlobal)
+  } else {
+    w.byte(0x21); w.u32(ix.fuel)
+  }
+  if (check) {
+    w.byte(0x20); w.u32(ix.fuel)
+    emitTrapIfNegative(w, ix)
+  }
 }
 
 function emitTrapIfNegative (w: Writer, ix: FuelIndices): void {
@@ -55,7 +75,7 @@ function emitTrapIfNegative (w: Writer, ix: FuelIndices): void {
  */
 export function emitLengthCharge (w: Writer, ix: FuelIndices, perEightBytes: boolean): void {
   w.byte(0x21); w.u32(ix.tmp32) // local.set len
-  w.byte(0x23); w.u32(ix.fuelGlobal)
+  w.byte(0x20); w.u32(ix.fuel)
   w.byte(0x20); w.u32(ix.tmp32)
   w.byte(0xad) // i64.extend_i32_u
   if (perEightBytes) {
@@ -63,9 +83,9 @@ export function emitLengthCharge (w: Writer, ix: FuelIndices, perEightBytes: boo
     w.byte(0x42); w.byte(3); w.byte(0x88) // i64.shr_u 3
   }
   w.byte(0x7d)
-  w.byte(0x22); w.u32(ix.tmp64)
+  w.byte(0x22); w.u32(ix.fuel)
   w.byte(0x24); w.u32(ix.fuelGlobal)
-  w.byte(0x20); w.u32(ix.tmp64)
+  w.byte(0x20); w.u32(ix.fuel)
   emitTrapIfNegative(w, ix)
   w.byte(0x20); w.u32(ix.tmp32) // local.get len
 }

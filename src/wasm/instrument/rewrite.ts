@@ -33,10 +33,12 @@ function vecTail (m: ParsedModule, id: number): { count: number, tail: Uint8Arra
  * and NaN canonicalization in every body, `memory.grow` through a checking
  * helper, the memory maximum clamped to `memoryPages`, the start function
  * turned into an export the host calls once fuel is set, and the counters
- * exported for the host to read after any trap. Function, global and type
+ * exported for the host to read after any trap. With `exactFuel` the fuel
+ * global is exact at every instruction (for re-running a trapped job);
+ * without, it is exact at calls, host calls and exits, and runs faster. Function, global and type
  * indices of the original are unchanged: everything new is appended.
  */
-export function instrumentModule (m: ParsedModule, memoryPages: number): Uint8Array {
+export function instrumentModule (m: ParsedModule, memoryPages: number, exactFuel = false): Uint8Array {
   const types = m.types.slice()
   const typeIndex = new Map<string, number>()
   types.forEach((t, i) => { if (!typeIndex.has(typeKey(t))) typeIndex.set(typeKey(t), i) })
@@ -62,6 +64,7 @@ export function instrumentModule (m: ParsedModule, memoryPages: number): Uint8Ar
     outOfFuel: nFuncs,
     stackExhausted: nFuncs + 1,
     grow: nFuncs + 2,
+    exactFuel,
     resultBlockType: (t) => {
       let bt = blockTypes.get(t)
       if (bt === undefined) {

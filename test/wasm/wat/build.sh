@@ -6,6 +6,7 @@ command -v wat2wasm >/dev/null || { echo "wat2wasm not found: apt-get install wa
 for f in *.wat; do
   case "$f" in
     atomics.wat) wat2wasm --enable-threads "$f" -o "${f%.wat}.wasm" ;;
+    relaxed.wat) wat2wasm --enable-relaxed-simd "$f" -o "${f%.wat}.wasm" ;;
     *) wat2wasm "$f" -o "${f%.wat}.wasm" ;;
   esac
 done
