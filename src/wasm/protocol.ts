@@ -34,6 +34,7 @@ export interface WorkerInput {
   control: SharedArrayBuffer
   data: SharedArrayBuffer
   liveOutput: boolean
+  preopen: boolean
 }
 
 export interface OutputEntry {

@@ -58,6 +58,8 @@ export interface RunOptions {
    * conformance suites whose tests write next to their fixtures).
    */
   writableRoot?: TreeNode
+  /** With writableRoot: do not preopen it (a conformance test that expects no directories) */
+  noPreopen?: boolean
   /** Wall-clock safety net; ends the run with status `timeout`, which is not a result */
   timeoutMs?: number
   /** Where large outputs spill; defaults to the OS temp dir */
@@ -197,7 +199,8 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
     spillDir,
     control,
     data,
-    liveOutput: options.onStdout !== undefined || options.onStderr !== undefined
+    liveOutput: options.onStdout !== undefined || options.onStderr !== undefined,
+    preopen: options.noPreopen !== true
   }
   const started = performance.now()
   const worker = new Worker(new URL('./worker.js', import.meta.url), {

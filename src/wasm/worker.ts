@@ -108,6 +108,7 @@ function main (): void {
     stdout,
     stderr,
     newFile: () => new WritableContent(budget, input.limits.spillAt),
+    preopen: input.preopen,
     checkFuel: input.instrumented ? () => { if ((fuelGlobal!.value as bigint) < 0n) throw new FuelExhausted() } : () => {}
   })
 

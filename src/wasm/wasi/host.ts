@@ -33,6 +33,8 @@ export interface HostOptions {
   newFile: () => FileContent
   /** Throws FuelExhausted when the job has spent its fuel; called on every host call */
   checkFuel: () => void
+  /** Preopen the tree's root as "/" on fd 3 (jobs always do; a suite's test without a root does not) */
+  preopen: boolean
 }
 
 const encoder = new TextEncoder()
@@ -59,7 +61,7 @@ export class WasiHost {
     this.fds.set(0, { kind: 'stdin', rightsBase: STDIO_RIGHTS, rightsInheriting: 0n, flags: 0 })
     this.fds.set(1, { kind: 'stdout', rightsBase: STDIO_RIGHTS, rightsInheriting: 0n, flags: FDFLAGS.APPEND })
     this.fds.set(2, { kind: 'stderr', rightsBase: STDIO_RIGHTS, rightsInheriting: 0n, flags: FDFLAGS.APPEND })
-    this.fds.set(3, { kind: 'dir', node: o.tree.root, preopen: '/', rightsBase: DIR_RIGHTS, rightsInheriting: ALL_RIGHTS, flags: 0 })
+    if (o.preopen) this.fds.set(3, { kind: 'dir', node: o.tree.root, preopen: '/', rightsBase: DIR_RIGHTS, rightsInheriting: ALL_RIGHTS, flags: 0 })
   }
 
   /** The guest's memory, once instantiated */
@@ -532,6 +534,9 @@ export class WasiHost {
 
   wasi_path_open (fd: number, dirflags: number, pathPtr: number, pathLen: number, oflags: number,
     rightsBase: bigint, rightsInheriting: bigint, fdflags: number, fdPtr: number): number {
+    const dirFd = this.fds.dir(fd)
+    if ((oflags & OFLAGS.TRUNC) !== 0 && (dirFd.rightsBase & RIGHTS.PATH_FILESTAT_SET_SIZE) === 0n) return E.NOTCAPABLE
+    if ((oflags & OFLAGS.CREAT) !== 0 && (dirFd.rightsBase & RIGHTS.PATH_CREATE_FILE) === 0n) return E.NOTCAPABLE
     const r = this.at(fd, pathPtr, pathLen, (dirflags & LOOKUP_SYMLINK_FOLLOW) !== 0)
     let node = r.node
     const wantsWrite = (rightsBase & (RIGHTS.FD_WRITE | RIGHTS.FD_ALLOCATE | RIGHTS.FD_FILESTAT_SET_SIZE)) !== 0n ||
@@ -605,6 +610,8 @@ export class WasiHost {
 
   wasi_path_symlink (oldPtr: number, oldLen: number, fd: number, newPtr: number, newLen: number): number {
     const target = this.str(oldPtr, oldLen)
+    // a link to an absolute path could only ever point outside the tree
+    if (target.startsWith('/')) return E.PERM
     const r = this.at(fd, newPtr, newLen, false)
     if (r.node !== undefined) return E.EXIST
     if (r.trailingSlash) return E.NOENT
