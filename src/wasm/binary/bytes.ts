@@ -108,7 +108,14 @@ export class Writer {
   bytes (src: Uint8Array, start = 0, end = src.length): void {
     const n = end - start
     this.ensure(n)
-    this.buf.set(src.subarray(start, end), this.len)
+    if (n < 48) {
+      // most runs between rewritten instructions are short: a subarray costs more than the copy
+      const buf = this.buf
+      let at = this.len
+      for (let i = start; i < end; i++) buf[at++] = src[i]
+    } else {
+      this.buf.set(src.subarray(start, end), this.len)
+    }
     this.len += n
   }
 
@@ -122,8 +129,18 @@ export class Writer {
     } while (x !== 0)
   }
 
-  /** Signed LEB for values that fit in a JS number exactly */
+  /** Signed LEB */
   s64 (x: number | bigint): void {
+    if (typeof x === 'number' && Number.isSafeInteger(x)) {
+      this.ensure(10)
+      for (;;) {
+        const b = ((x % 128) + 128) % 128
+        x = Math.floor(x / 128)
+        const done = (x === 0 && (b & 0x40) === 0) || (x === -1 && (b & 0x40) !== 0)
+        this.buf[this.len++] = done ? b : b | 0x80
+        if (done) return
+      }
+    }
     let v = BigInt(x)
     this.ensure(10)
     for (;;) {

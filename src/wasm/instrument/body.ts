@@ -53,6 +53,7 @@ const VALTYPE_SLOTS: Record<number, number> = { 0x7f: 1, 0x7e: 1, 0x7d: 1, 0x7c:
 /** Scratch state reused across bodies: a module has thousands of them */
 class Scratch {
   code = new Writer(1 << 16)
+  body = new Writer(1 << 16)
   segPos: number[] = []
   segCost: number[] = []
   segCheck: boolean[] = []
@@ -315,7 +316,8 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
   }
 
   function assemble (out: Writer, start: number, localsEnd: number, from: number): void {
-    const body = new Writer(w.len + s.segPos.length * 24 + 64)
+    const body = s.body
+    body.len = 0
     // locals: the originals, then our scratch locals
     const groups = new Reader(bytes, start, localsEnd)
     const n = groups.u32()
