@@ -1,6 +1,7 @@
 // npm run bench: dcx's speed figures, measured through the CLI as a user runs it.
 //   node test/bench/run.js [--quick] [--write-docs]
-// --quick: 256 MiB instead of 1 GiB and fewer runs; --write-docs: update docs/benchmarks.md
+// --quick: 256 MiB instead of 1 GiB and fewer runs; --write-docs: update docs/benchmarks.md;
+// --runtime: only the WebAssembly runtime's figures (test/bench/runtime.js)
 import { spawn, spawnSync } from 'node:child_process'
 import { createCipheriv } from 'node:crypto'
 import { open, mkdtemp, rm, readFile, writeFile } from 'node:fs/promises'
@@ -13,6 +14,7 @@ const DCX = join(ROOT, 'bin/dcx')
 const NODE = join(ROOT, 'node_modules/node/bin/node')
 const quick = process.argv.includes('--quick')
 const writeDocs = process.argv.includes('--write-docs')
+const runtimeOnly = process.argv.includes('--runtime')
 const MiB = 1 << 20
 
 const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
@@ -78,8 +80,20 @@ async function coldStart (cmd, args, n, env) {
   return median(times)
 }
 
+const { runtimeRows } = await import('./runtime.js')
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU'
+const node = spawnSync(NODE, ['--version']).stdout.toString().trim()
+const machine = `${cpus().length} cores, ${cpu}, Node ${node}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (--quick)' : ''}`
+const runtimeTable = ['| runtime measure | figure |', '|---|---|', ...await runtimeRows({ quick })].join('\n')
+if (runtimeOnly) {
+  console.log(`${machine}\n\n${runtimeTable}`)
+  process.exit(0)
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'dcx-bench-'))
 try {
+
   const big = quick ? 256 * MiB : 1024 * MiB
   const runs = quick ? 1 : 3
   const n = quick ? 5 : 20
@@ -96,8 +110,6 @@ try {
   const catMs = await coldStart(DCX, ['cat', cid, '--repo', repo], n)
   const versionMs = await coldStart(DCX, ['--version'], n)
 
-  const cpu = cpus()[0]?.model ?? 'unknown CPU'
-  const node = spawnSync(NODE, ['--version']).stdout.toString().trim()
   const table = [
     '| measure | figure |',
     '|---|---|',
@@ -107,8 +119,7 @@ try {
     `| \`node -e 0\` | ${nodeMs.toFixed(0)} ms |`,
     `| \`dcx cat\` of a 12-byte file (cold process) | ${catMs.toFixed(0)} ms (${(catMs / nodeMs).toFixed(1)}x node -e 0) |`,
     `| \`dcx --version\` | ${versionMs.toFixed(0)} ms (${(versionMs / nodeMs).toFixed(1)}x node -e 0) |`
-  ].join('\n')
-  const machine = `${cpus().length} cores, ${cpu}, Node ${node}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (--quick)' : ''}`
+  ].join('\n') + '\n\n' + runtimeTable
   console.log(`${machine}\n\n${table}`)
 
   if (writeDocs) {

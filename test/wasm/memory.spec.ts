@@ -11,3 +11,17 @@ describe('memory limit', () => {
     }
   })
 })
+
+describe('memory limit, through malloc', () => {
+  it('a memory-hungry C program fails to allocate at the same point every time', async () => {
+    const { PROGRAMS } = await import('./programs.js')
+    const counts = []
+    for (let i = 0; i < 2; i++) {
+      const r = await run(wasm(PROGRAMS, 'hungry'), { memoryLimit: 48 * 2 ** 20 })
+      expect(r.status).toBe('exit')
+      counts.push(r.stdout)
+    }
+    expect(counts[0]).toMatch(/^allocated 4[0-7] MiB before malloc failed\n$/)
+    expect(counts[1]).toBe(counts[0])
+  })
+})
