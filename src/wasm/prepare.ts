@@ -72,8 +72,18 @@ export async function prepareModule (original: Uint8Array, options: PrepareOptio
     checkCompiles(original)
     bytes = instrumentModule(validateModule(original, pages * PAGE), pages)
   }
+  let module: WebAssembly.Module
+  try {
+    module = new WebAssembly.Module(bytes)
+  } catch {
+    if (!cached) throw new Error('the rewritten module does not compile: a bug in the rewriter')
+    // a damaged cache entry: rewrite again and overwrite it
+    checkCompiles(original)
+    bytes = instrumentModule(validateModule(original, pages * PAGE), pages)
+    module = new WebAssembly.Module(bytes)
+    cached = false
+  }
   const rewriteMs = cached ? 0 : performance.now() - started
-  const module = new WebAssembly.Module(bytes)
   if (file !== undefined && !cached) {
     await mkdir(options.cacheDir!, { recursive: true })
     const tmp = `${file}.${process.pid}.tmp`

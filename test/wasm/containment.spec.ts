@@ -53,3 +53,13 @@ describe('containment', () => {
     expect(r.stderr).toContain('No space left on device')
   })
 })
+
+describe('wall-clock timeout', () => {
+  it('reports timeout, a status that is not a result, with no fuel or output claimed', async () => {
+    const r = await run(wasm(WAT, 'spin'), { limits: { fuel: 10n ** 15n }, timeoutMs: 300 })
+    expect(r.status).toBe('timeout')
+    expect(r.exitCode).toBeUndefined()
+    expect(r.fuelUsed).toBe(0n)
+    expect(r.outputs).toEqual([])
+  })
+})

@@ -41,6 +41,8 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 const STDIO_RIGHTS = RIGHTS.FD_READ | RIGHTS.FD_WRITE | RIGHTS.FD_FDSTAT_SET_FLAGS | RIGHTS.FD_FILESTAT_GET | RIGHTS.POLL_FD_READWRITE
 const MAX_IO = 0x7fffffff
+/** Files, directories and links a job may create: each costs host memory */
+const MAX_CREATED = 1_000_000
 
 /**
  * A deterministic WASI preview1 host over a virtual tree. Every function of
@@ -53,6 +55,7 @@ export class WasiHost {
   private readonly args: Uint8Array[]
   private readonly env: Uint8Array[]
   private readonly tree: Tree
+  private created = 0
 
   constructor (private readonly o: HostOptions) {
     this.tree = o.tree
@@ -62,6 +65,11 @@ export class WasiHost {
     this.fds.set(1, { kind: 'stdout', rightsBase: STDIO_RIGHTS, rightsInheriting: 0n, flags: FDFLAGS.APPEND })
     this.fds.set(2, { kind: 'stderr', rightsBase: STDIO_RIGHTS, rightsInheriting: 0n, flags: FDFLAGS.APPEND })
     if (o.preopen) this.fds.set(3, { kind: 'dir', node: o.tree.root, preopen: '/', rightsBase: DIR_RIGHTS, rightsInheriting: ALL_RIGHTS, flags: 0 })
+  }
+
+  /** Counts a node the job is about to create; ENOSPC past the cap, as a full disk would say */
+  private create (): void {
+    if (++this.created > MAX_CREATED) fail(E.NOSPC)
   }
 
   /** The guest's memory, once instantiated */
@@ -256,11 +264,16 @@ export class WasiHost {
   }
 
   wasi_fd_pwrite (fd: number, iovs: number, count: number, offset: bigint, nwrittenPtr: number): number {
+    return this.positioned(fd, iovs, count, offset, nwrittenPtr, RIGHTS.FD_WRITE, (f, at, bufs) => this.writeAt(f, at, bufs))
+  }
+
+  /** pread and pwrite: at an offset, leaving the descriptor's position alone */
+  private positioned (fd: number, iovs: number, count: number, offset: bigint, resultPtr: number, right: bigint,
+    io: (f: FileFd, at: number, bufs: Uint8Array[]) => number): number {
     const f = this.fds.file(fd)
-    if ((f.rightsBase & RIGHTS.FD_WRITE) === 0n) return E.BADF
-    const bufs = this.iovs(iovs, count)
-    const n = this.writeAt(f, this.offset(offset), bufs)
-    this.view.setUint32(nwrittenPtr, n, true)
+    if ((f.rightsBase & right) === 0n) return E.BADF
+    const n = io(f, this.offset(offset), this.iovs(iovs, count))
+    this.view.setUint32(resultPtr, n, true)
     return E.SUCCESS
   }
 
@@ -297,11 +310,7 @@ export class WasiHost {
   }
 
   wasi_fd_pread (fd: number, iovs: number, count: number, offset: bigint, nreadPtr: number): number {
-    const f = this.fds.file(fd)
-    if ((f.rightsBase & RIGHTS.FD_READ) === 0n) return E.BADF
-    const n = this.readAt(f, this.offset(offset), this.iovs(iovs, count))
-    this.view.setUint32(nreadPtr, n, true)
-    return E.SUCCESS
+    return this.positioned(fd, iovs, count, offset, nreadPtr, RIGHTS.FD_READ, (f, at, bufs) => this.readAt(f, at, bufs))
   }
 
   private readAt (f: FileFd, at: number, bufs: Uint8Array[]): number {
@@ -547,6 +556,7 @@ export class WasiHost {
         if ((oflags & OFLAGS.DIRECTORY) !== 0) return E.INVAL
         if (r.trailingSlash) return E.ISDIR
         if (!r.dir.writable) return E.ROFS
+        this.create()
         const file = this.tree.file(this.o.newFile())
         this.tree.link(r.dir, r.name, file)
         node = file
@@ -576,6 +586,7 @@ export class WasiHost {
     const r = this.at(fd, pathPtr, pathLen, false)
     if (r.node !== undefined) return E.EXIST
     if (!r.dir.writable) return E.ROFS
+    this.create()
     this.tree.link(r.dir, r.name, this.tree.dir(true))
     return E.SUCCESS
   }
@@ -616,6 +627,7 @@ export class WasiHost {
     if (r.node !== undefined) return E.EXIST
     if (r.trailingSlash) return E.NOENT
     if (!r.dir.writable) return E.ROFS
+    this.create()
     this.tree.link(r.dir, r.name, this.tree.symlink(target, true))
     return E.SUCCESS
   }
