@@ -10,7 +10,7 @@ const corpus = [
   ...readdirSync(CORPUS).filter(f => f.endsWith('.wasm')).map(f => [CORPUS, f]),
   [BENCH_WASM, 'int.wasm'], [BENCH_WASM, 'float.wasm'],
   [PROGRAMS, 'world.wasm'], [PROGRAMS, 'escape.wasm'],
-  [WAT, 'hello.wasm']
+  [WAT, 'hello.wasm'], [WAT, 'features.wasm']
 ]
 
 describe('differential: the rewritten module computes what the original computes', () => {
