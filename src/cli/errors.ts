@@ -16,6 +16,21 @@ export const EXIT = {
   interrupted: 130
 } as const
 
+/** `dcx run`'s exit code for a job's outcome (also in the README) */
+export const JOB_EXIT: Record<string, number> = {
+  exit: 3, // the job exited non-zero (exit 0 gives 0)
+  'out-of-fuel': 4,
+  'stack-exhausted': 5,
+  trap: 6,
+  timeout: 7
+}
+
+/** The exit code for a job that ended with `status` (and `exitCode` for status exit) */
+export function jobExitCode (status: string, exitCode: number | null | undefined): number {
+  if (status === 'exit' && exitCode === 0) return EXIT.ok
+  return JOB_EXIT[status] ?? EXIT.error
+}
+
 /**
  * The one place that turns any thrown value into what the user sees. Our
  * own errors carry their message and exit code; oclif's parse errors are

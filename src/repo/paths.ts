@@ -9,6 +9,8 @@ export interface RepoPaths {
   blocks: string
   datastore: string
   lock: string
+  /** Rewritten WebAssembly modules, by module hash and runtime ABI */
+  wasmCache: string
 }
 
 /**
@@ -28,6 +30,7 @@ export function repoPaths (root: string): RepoPaths {
     identity: join(root, 'identity.key'),
     blocks: join(root, 'blocks'),
     datastore: join(root, 'datastore'),
-    lock: join(root, 'repo.lock')
+    lock: join(root, 'repo.lock'),
+    wasmCache: join(root, 'cache', 'wasm')
   }
 }

@@ -1,8 +1,6 @@
-import { createWriteStream } from 'node:fs'
-import { rename, rm } from 'node:fs/promises'
-import { pipeline } from 'node:stream/promises'
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
+import { writeFileWhole } from '../../cli/write-file.js'
 import { exportCar } from '../../data/car/export.js'
 import { parseCid } from '../../data/cid-path.js'
 import { openBlockRepo } from '../../repo/block-repo.js'
@@ -25,14 +23,7 @@ export default class DagExport extends DcxCommand {
       for await (const chunk of car) await this.writeStdout(chunk)
       return undefined
     }
-    const tmp = `${flags.output}.dcx-partial-${process.pid}`
-    try {
-      await pipeline(car, createWriteStream(tmp), { signal: this.signal })
-      await rename(tmp, flags.output)
-    } catch (err) {
-      await rm(tmp, { force: true })
-      throw err
-    }
+    await writeFileWhole(flags.output, car, this.signal)
     this.log(`exported ${cid} to ${flags.output}`)
     return { root: cid.toString(), output: flags.output }
   }

@@ -1,0 +1,140 @@
+import { readFile } from 'node:fs/promises'
+import { Args, Flags } from '@oclif/core'
+import { DcxCommand } from '../cli/base.js'
+import { isFile } from '../cli/is-file.js'
+import { jobExitCode } from '../cli/errors.js'
+import { withJobs } from '../cli/jobs.js'
+import { parseCid } from '../data/cid-path.js'
+import { LocalPathError } from '../errors.js'
+import { executeJob, moduleName, resultStdout } from '../jobs/execute.js'
+import { parseCount, parseDuration, parseEnvFlag, parseInputFlag, parseSeed, parseSize } from '../jobs/parse.js'
+import type { ExecutedJob } from '../jobs/execute.js'
+
+interface RunJson {
+  job: string
+  output: string | null
+  receipt: string | null
+  status: string
+  exitCode: number | null
+  trap: string | null
+  fuel: number | null
+  cached: boolean
+  durationMs: number | null
+  stdout: string
+}
+
+export default class Run extends DcxCommand {
+  static override summary = 'Run a WebAssembly job on pinned data, deterministically, and sign a receipt'
+  static override description = `The module (a WASI preview1 command) is stored and pinned as a raw block; the job spec (module, inputs, args, env, limits, seed, runtime ABI) is stored and pinned, and its CID is the job's identity. Inputs mount read-only under /inputs, read lazily from the repo; what the job writes to /outputs, its stdout, stderr and exitCode become the output CID. A signed receipt records the result. The same job again returns the stored receipt at once (--force re-runs, and gets the same output CID).
+
+Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stack exhausted; 6 trapped; 7 wall-clock timeout (not a result: no receipt); 1 dcx could not run it.`
+
+  static override examples = [
+    '<%= config.bin %> run wasm-jobs/wordcount.wasm --input <cid>',
+    '<%= config.bin %> run wasm-jobs/grep.wasm --input <cid> -- -i whale',
+    '<%= config.bin %> run job.wasm --input <a>:/inputs/a --input <b>:/inputs/b --env MODE=fast --fuel 1000000 --memory 64MiB',
+    '<%= config.bin %> run <module-cid> --input <cid> --json'
+  ]
+
+  static override strict = false
+  static override args = { module: Args.string({ required: true, description: 'module file (.wasm) or the CID of a stored module' }) }
+  static override flags = {
+    input: Flags.string({ char: 'i', multiple: true, description: 'input CID, optionally :/inputs/<path> (repeatable; one input without a path mounts at /inputs)' }),
+    env: Flags.string({ char: 'e', multiple: true, description: 'environment variable KEY=VALUE (repeatable)' }),
+    fuel: Flags.string({ description: 'instruction budget (default 10000000000)' }),
+    memory: Flags.string({ description: 'memory limit, e.g. 64MiB, 1GiB or bytes (default 256MiB)' }),
+    seed: Flags.string({ description: 'seed for random_get, in hex (default empty)' }),
+    timeout: Flags.string({ description: 'wall-clock safety net, e.g. 30s, 10m (default 10m); a timeout is not a result' }),
+    force: Flags.boolean({ description: 'run even if this job has a receipt already' })
+  }
+
+  async run (): Promise<RunJson> {
+    const { args, flags, argv } = await this.parse(Run)
+    const jobArgs = (argv as string[]).slice(1)
+    const limits = {
+      ...(flags.fuel !== undefined ? { fuel: parseCount(flags.fuel, '--fuel') } : {}),
+      ...(flags.memory !== undefined ? { memory: parseSize(flags.memory, 'memory size') } : {})
+    }
+    const request = {
+      args: jobArgs,
+      env: (flags.env ?? []).map(parseEnvFlag),
+      inputs: (flags.input ?? []).map(parseInputFlag),
+      limits,
+      seed: flags.seed !== undefined ? parseSeed(flags.seed) : undefined
+    }
+    const timeoutMs = parseDuration(flags.timeout ?? '10m')
+    const tty = process.stdout.isTTY === true && !this.jsonEnabled()
+    const root = this.repoRoot(flags.repo)
+    const fromFile = await isFile(args.module)
+    const started = performance.now()
+    return await withJobs(root, 'run', async ctx => {
+      let bytes: Uint8Array
+      let name: string
+      if (fromFile) {
+        bytes = new Uint8Array(await readFile(args.module))
+        name = moduleName(args.module)
+      } else {
+        const cid = parseModuleCid(args.module)
+        bytes = await ctx.blockstore.getBytes(cid, { signal: this.signal })
+        name = cid.toString()
+      }
+      if (tty) process.stderr.write(`running ${name}...\n`)
+      const done = await executeJob(bytes, { ...request, name }, ctx, {
+        force: flags.force,
+        timeoutMs,
+        signal: this.signal,
+        onStdout: tty ? chunk => { process.stdout.write(chunk) } : undefined
+      })
+      return await this.report(done, ctx.blockstore, tty, performance.now() - started)
+    })
+  }
+
+  private async report (done: ExecutedJob, blockstore: Parameters<typeof resultStdout>[1], streamed: boolean, wallMs: number): Promise<RunJson> {
+    const r = done.receipt?.value
+    const status = r?.status ?? done.run?.status ?? 'timeout'
+    const exitCode = r?.exitCode ?? done.run?.exitCode ?? null
+    const stdoutChunks: Uint8Array[] = []
+    if (done.run !== undefined) stdoutChunks.push(done.run.stdout)
+    else if (r !== undefined) for await (const c of resultStdout(r.output, blockstore)) stdoutChunks.push(c)
+    const stdout = Buffer.concat(stdoutChunks)
+    const json: RunJson = {
+      job: done.job.toString(),
+      output: r?.output.toString() ?? null,
+      receipt: done.receipt?.cid.toString() ?? null,
+      status,
+      exitCode,
+      trap: r?.trap ?? done.run?.trap ?? null,
+      fuel: r?.fuel ?? null,
+      cached: done.cached,
+      durationMs: done.run?.durationMs ?? null,
+      stdout: stdout.toString('utf8')
+    }
+    process.exitCode = jobExitCode(status, exitCode)
+    if (this.jsonEnabled()) return json
+    const statusText = status === 'exit' ? `exit ${exitCode}` : status === 'trap' ? `trap (${json.trap})` : status
+    this.log(`job      ${json.job}`)
+    this.log(`status   ${statusText}`)
+    if (status === 'timeout') {
+      this.log(`time     ${(wallMs / 1000).toFixed(2)} s`)
+      process.stderr.write('Error: the job hit the wall-clock timeout: that is not a result, so no receipt was written; raise --timeout\n')
+      return json
+    }
+    this.log(`fuel     ${json.fuel}`)
+    this.log(done.cached ? `time     cached: ran ${r?.time} (--force re-runs)` : `time     ${((done.run?.durationMs ?? wallMs) / 1000).toFixed(2)} s`)
+    this.log(`output   ${json.output}`)
+    this.log(`receipt  ${json.receipt}`)
+    if (!streamed || done.cached) {
+      this.log('')
+      await this.writeStdout(stdout)
+    }
+    return json
+  }
+}
+
+function parseModuleCid (text: string): ReturnType<typeof parseCid> {
+  try {
+    return parseCid(text)
+  } catch {
+    throw new LocalPathError(text, 'no such file, and not a CID either: pass a .wasm file or the CID of a stored module')
+  }
+}

@@ -1,0 +1,178 @@
+import { basename } from 'node:path'
+import * as raw from 'multiformats/codecs/raw'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { cat } from '../data/cat.js'
+import { walkDag } from '../data/walk.js'
+import { RUNTIME_ABI_VERSION, RUNTIME_NAME, prepareModule, runModule } from '../wasm/index.js'
+import { DCX_VERSION } from '../version.js'
+import { UnsupportedAbiError } from '../errors.js'
+import { mountUnixFS } from './mount.js'
+import { decodeJobSpec, encodeRecord } from './records.js'
+import { loadReceipt, signReceipt } from './receipts.js'
+import { importResult } from './result.js'
+import { buildJobSpec } from './spec.js'
+import type { PinStore } from '../data/pins.js'
+import type { Identity } from '../repo/identity.js'
+import type { RepoBlockstore } from '../repo/blockstore.js'
+import type { Status } from '../wasm/index.js'
+import type { ReceiptIndex } from './receipts.js'
+import type { JobRequest } from './spec.js'
+import type { JobSpec, Receipt } from './records.js'
+import type { AbortOptions } from 'abort-error'
+
+/** What running jobs needs from a repo; pins, receipts and identity only for runs that record a result */
+export interface JobContext {
+  blockstore: RepoBlockstore
+  pins?: PinStore
+  receipts?: ReceiptIndex
+  identity?: Identity
+  /** Where rewritten modules are cached */
+  cacheDir?: string
+}
+
+export interface RunJobOptions extends AbortOptions {
+  /** Wall-clock safety net; a timeout is not a result */
+  timeoutMs?: number
+  onStdout?: (chunk: Uint8Array) => void
+  onStderr?: (chunk: Uint8Array) => void
+}
+
+/** What one run of a job spec gave */
+export interface JobRun {
+  status: Status
+  exitCode?: number
+  trap?: string
+  fuel: number
+  /** The result directory; absent for a timeout */
+  output?: CID
+  stdout: Uint8Array
+  stderr: Uint8Array
+  durationMs: number
+}
+
+/** Store a module's bytes as a raw block (and pin it): its CID goes in the spec */
+export async function storeModule (bytes: Uint8Array, ctx: JobContext): Promise<CID> {
+  const cid = CID.createV1(raw.code, await sha256.digest(bytes))
+  await ctx.blockstore.put(cid, bytes)
+  await ctx.pins?.add(cid, { type: 'direct' })
+  return cid
+}
+
+/** argv[0] for a module given as a file */
+export function moduleName (file: string): string {
+  return basename(file).replace(/\.wasm$/, '')
+}
+
+/** Load and check a job spec */
+export async function loadJobSpec (cid: CID, ctx: Pick<JobContext, 'blockstore'>, options: AbortOptions = {}): Promise<JobSpec> {
+  return decodeJobSpec(cid, await ctx.blockstore.getBytes(cid, options))
+}
+
+/**
+ * Run a job spec: module from the blockstore, inputs mounted lazily from it,
+ * the result imported back as a UnixFS directory (not pinned here). The same
+ * spec gives the same status, fuel and output CID on every machine.
+ */
+export async function runJobSpec (spec: JobSpec, ctx: JobContext, options: RunJobOptions = {}): Promise<JobRun> {
+  if (spec.runtime.abi !== RUNTIME_ABI_VERSION) throw new UnsupportedAbiError(spec.runtime.abi, RUNTIME_ABI_VERSION)
+  const moduleBytes = await ctx.blockstore.getBytes(spec.module, options)
+  const prepared = await prepareModule(moduleBytes, { memoryLimit: spec.limits.memory, cacheDir: ctx.cacheDir })
+  const mounts = []
+  for (const input of spec.inputs) mounts.push({ path: input.path, node: await mountUnixFS(input.cid, ctx.blockstore, options) })
+  const result = await runModule(prepared, {
+    args: [spec.name, ...spec.args],
+    env: spec.env,
+    seed: spec.seed,
+    mounts,
+    limits: {
+      fuel: BigInt(spec.limits.fuel),
+      stdoutBytes: spec.limits.stdout,
+      stderrBytes: spec.limits.stderr,
+      outputBytes: spec.limits.output
+    },
+    timeoutMs: options.timeoutMs,
+    onStdout: options.onStdout,
+    onStderr: options.onStderr
+  })
+  try {
+    const run: JobRun = {
+      status: result.status,
+      exitCode: result.exitCode,
+      trap: result.trap,
+      fuel: Number(result.fuelUsed),
+      stdout: result.stdout,
+      stderr: result.stderr,
+      durationMs: result.durationMs
+    }
+    if (result.status !== 'timeout') run.output = await importResult(result, ctx.blockstore)
+    return run
+  } finally {
+    await result.dispose()
+  }
+}
+
+/** A job run and recorded: its spec, result, and signed receipt */
+export interface ExecutedJob {
+  job: CID
+  spec: JobSpec
+  /** Absent for a timeout, which is not a result */
+  receipt?: { cid: CID, value: Receipt }
+  run?: JobRun
+  /** The receipt came from an earlier run of the same job */
+  cached: boolean
+}
+
+export interface ExecuteOptions extends RunJobOptions {
+  /** Run even if a receipt for this job exists */
+  force?: boolean
+}
+
+/**
+ * `dcx run`: store and pin the spec, return the stored receipt if this job
+ * ran before (unless forced), else run it, pin the output, and sign, store,
+ * pin and index a receipt. A timeout records nothing.
+ */
+export async function executeJob (moduleBytes: Uint8Array, request: Omit<JobRequest, 'module'>, ctx: Required<JobContext>, options: ExecuteOptions = {}): Promise<ExecutedJob> {
+  // everything that can be refused is checked before anything is written
+  const module = CID.createV1(raw.code, await sha256.digest(moduleBytes))
+  const spec = buildJobSpec({ ...request, module })
+  await prepareModule(moduleBytes, { memoryLimit: spec.limits.memory, cacheDir: ctx.cacheDir })
+  for (const input of spec.inputs) await walkDag(input.cid, ctx.blockstore, options)
+  await storeModule(moduleBytes, ctx)
+  const block = await encodeRecord(spec)
+  await ctx.blockstore.put(block.cid, block.bytes)
+  await ctx.pins.add(block.cid, { ...options, knownComplete: true })
+  if (options.force !== true) {
+    const previous = await ctx.receipts.get(block.cid)
+    if (previous !== undefined && await ctx.blockstore.has(previous)) {
+      return { job: block.cid, spec, receipt: { cid: previous, value: await loadReceipt(previous, ctx.blockstore) }, cached: true }
+    }
+  }
+  const run = await runJobSpec(spec, ctx, options)
+  if (run.output === undefined) return { job: block.cid, spec, run, cached: false }
+  await ctx.pins.add(run.output, options)
+  const receipt = await signReceipt({
+    type: 'dcx/receipt',
+    version: 1,
+    job: block.cid,
+    output: run.output,
+    status: run.status as Receipt['status'],
+    exitCode: run.exitCode ?? null,
+    trap: run.trap ?? null,
+    fuel: run.fuel,
+    runtime: { name: RUNTIME_NAME, version: DCX_VERSION, abi: RUNTIME_ABI_VERSION },
+    executor: ctx.identity.peerId,
+    time: new Date().toISOString()
+  }, ctx.identity.privateKey)
+  const stored = await encodeRecord(receipt)
+  await ctx.blockstore.put(stored.cid, stored.bytes)
+  await ctx.pins.add(stored.cid, { ...options, knownComplete: true })
+  await ctx.receipts.put(block.cid, stored.cid)
+  return { job: block.cid, spec, receipt: { cid: stored.cid, value: receipt }, run, cached: false }
+}
+
+/** The captured stdout of a recorded result */
+export async function * resultStdout (output: CID, blockstore: RepoBlockstore, options: AbortOptions = {}): AsyncGenerator<Uint8Array> {
+  yield * cat({ cid: output, segments: ['stdout'], text: `${output.toString()}/stdout` }, blockstore, options)
+}

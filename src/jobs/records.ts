@@ -1,0 +1,118 @@
+import * as dagCbor from '@ipld/dag-cbor'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { NotARecordError } from '../errors.js'
+import type { Status } from '../wasm/index.js'
+
+/** Limits that decide a job's result; all written into the spec */
+export interface JobLimits {
+  /** Instructions (wasmtime's fuel counting) */
+  fuel: number
+  /** Bytes of linear memory */
+  memory: number
+  stdout: number
+  stderr: number
+  /** Bytes /outputs and /tmp may hold together */
+  output: number
+}
+
+/** One input: a UnixFS CID mounted read-only at an absolute path under /inputs */
+export interface JobInput {
+  cid: CID
+  path: string
+}
+
+/**
+ * A job spec (dag-cbor). Its CID is the job's identity: everything that
+ * decides the result is in it, defaults included.
+ */
+export interface JobSpec {
+  type: 'dcx/job'
+  version: 1
+  /** The module, stored as a raw block */
+  module: CID
+  /** argv[0] */
+  name: string
+  args: string[]
+  /** Environment, in order, as [key, value] */
+  env: Array<[string, string]>
+  inputs: JobInput[]
+  limits: JobLimits
+  seed: Uint8Array
+  runtime: { abi: number }
+}
+
+/**
+ * A receipt (dag-cbor): who ran which job, with what result, signed by the
+ * executor's Ed25519 key over the dag-cbor encoding of every other field.
+ */
+export interface Receipt {
+  type: 'dcx/receipt'
+  version: 1
+  job: CID
+  output: CID
+  status: Exclude<Status, 'timeout'>
+  /** For status `exit`; null otherwise */
+  exitCode: number | null
+  /** For status `trap`: its name */
+  trap: string | null
+  fuel: number
+  runtime: { name: string, version: string, abi: number }
+  /** Peer ID of the executor (its Ed25519 public key is inside it) */
+  executor: string
+  /** When it ran, ISO 8601 UTC; not part of the result */
+  time: string
+  signature: Uint8Array
+}
+
+export type UnsignedReceipt = Omit<Receipt, 'signature'>
+
+/** Encode a record as a dag-cbor block */
+export async function encodeRecord (value: object): Promise<{ cid: CID, bytes: Uint8Array }> {
+  const bytes = dagCbor.encode(value)
+  return { cid: CID.createV1(dagCbor.code, await sha256.digest(bytes)), bytes }
+}
+
+/** The bytes a receipt's signature covers */
+export function signingBytes (receipt: UnsignedReceipt | Receipt): Uint8Array {
+  const { signature: _, ...rest } = receipt as Receipt
+  return dagCbor.encode(rest)
+}
+
+const isCid = (x: unknown): x is CID => CID.asCID(x) != null
+const isStr = (x: unknown): x is string => typeof x === 'string'
+const isInt = (x: unknown): boolean => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0
+
+function decodeCbor (cid: CID, bytes: Uint8Array, kind: 'receipt' | 'job spec'): any {
+  if (cid.code !== dagCbor.code) throw new NotARecordError(cid.toString(), kind, 'not a dag-cbor block')
+  try {
+    return dagCbor.decode(bytes)
+  } catch {
+    throw new NotARecordError(cid.toString(), kind, 'its dag-cbor does not decode')
+  }
+}
+
+/** Decode and check a job spec block */
+export function decodeJobSpec (cid: CID, bytes: Uint8Array): JobSpec {
+  const v = decodeCbor(cid, bytes, 'job spec')
+  const ok = v?.type === 'dcx/job' && v.version === 1 && isCid(v.module) && isStr(v.name) &&
+    Array.isArray(v.args) && v.args.every(isStr) &&
+    Array.isArray(v.env) && v.env.every((e: unknown) => Array.isArray(e) && e.length === 2 && e.every(isStr)) &&
+    Array.isArray(v.inputs) && v.inputs.every((i: any) => isCid(i?.cid) && isStr(i?.path)) &&
+    ['fuel', 'memory', 'stdout', 'stderr', 'output'].every(k => isInt(v.limits?.[k])) &&
+    v.seed instanceof Uint8Array && isInt(v.runtime?.abi)
+  if (!ok) throw new NotARecordError(cid.toString(), 'job spec', 'fields are missing or of the wrong type')
+  return v as JobSpec
+}
+
+/** Decode and check a receipt block */
+export function decodeReceipt (cid: CID, bytes: Uint8Array): Receipt {
+  const v = decodeCbor(cid, bytes, 'receipt')
+  const ok = v?.type === 'dcx/receipt' && v.version === 1 && isCid(v.job) && isCid(v.output) &&
+    ['exit', 'out-of-fuel', 'stack-exhausted', 'trap'].includes(v.status) &&
+    (v.exitCode === null || isInt(v.exitCode)) && (v.trap === null || isStr(v.trap)) && isInt(v.fuel) &&
+    isStr(v.runtime?.name) && isStr(v.runtime?.version) && isInt(v.runtime?.abi) &&
+    isStr(v.executor) && isStr(v.time) && v.signature instanceof Uint8Array
+  if (!ok) throw new NotARecordError(cid.toString(), 'receipt', 'fields are missing or of the wrong type')
+  return v as Receipt
+}
