@@ -181,6 +181,7 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
   const data = new SharedArrayBuffer(BRIDGE_BYTES)
   const controlView = new Int32Array(control)
   const dataView = new Uint8Array(data)
+  const readAhead = new Map<number, { offset: number, length: number, bytes: Promise<Uint8Array> }>()
   const input: WorkerInput = {
     module,
     instrumented: options.uninstrumented === undefined,
@@ -245,15 +246,31 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
       worker.on('message', (msg: WorkerMessage) => {
         switch (msg.type) {
           case 'read': {
-            const source = sources[msg.source]
-            source.read(msg.offset, Math.min(msg.length, dataView.length)).then(bytes => {
+            // serve from the window read ahead while the job computed, if it is the one asked for
+            const ahead = readAhead.get(msg.source)
+            const length = Math.min(msg.length, dataView.length)
+            const bytes = ahead !== undefined && ahead.offset === msg.offset && ahead.length === length
+              ? ahead.bytes
+              : sources[msg.source].read(msg.offset, length)
+            readAhead.delete(msg.source)
+            bytes.then(bytes => {
               const n = Math.min(bytes.length, dataView.length)
               dataView.set(bytes.subarray(0, n))
               controlView[1] = n
               Atomics.store(controlView, 0, 1)
+              Atomics.notify(controlView, 0)
+              // jobs mostly read on: fetch the next window now, in parallel with the job
+              const source = sources[msg.source]
+              const next = msg.offset + n
+              if (n > 0 && next < source.size) {
+                const ahead = { offset: next, length, bytes: source.read(next, length) }
+                ahead.bytes.catch(() => {})
+                readAhead.set(msg.source, ahead)
+              }
             }, () => {
               Atomics.store(controlView, 0, 2)
-            }).finally(() => Atomics.notify(controlView, 0))
+              Atomics.notify(controlView, 0)
+            })
             break
           }
           case 'stdout': options.onStdout?.(msg.chunk); break

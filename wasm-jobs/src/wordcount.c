@@ -3,7 +3,8 @@
  * (runs of ASCII letters, lowercased).
  *   /outputs/wc.txt         "<lines> <words> <bytes> <path>" per file, then "total"
  *   /outputs/top-words.txt  "<count> <word>", the 20 most frequent, ties by word
- * stdout: the total line. Usage: wordcount [path] (default /inputs) */
+ * stdout: the total line. Usage: wordcount [path] (default /inputs); the
+ * OUTPUTS environment variable moves /outputs (to run it natively). */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -70,8 +71,12 @@ static int by_count(const void *a, const void *b) {
 
 int main(int argc, char **argv) {
   const char *root = argc > 1 ? argv[1] : "/inputs";
-  totals t = { 0, 0, 0, fopen("/outputs/wc.txt", "w") };
-  if (!t.out) { perror("/outputs/wc.txt"); return 1; }
+  const char *outdir = getenv("OUTPUTS") ? getenv("OUTPUTS") : "/outputs";
+  char wc_path[4096], top_path[4096];
+  snprintf(wc_path, sizeof wc_path, "%s/wc.txt", outdir);
+  snprintf(top_path, sizeof top_path, "%s/top-words.txt", outdir);
+  totals t = { 0, 0, 0, fopen(wc_path, "w") };
+  if (!t.out) { perror(wc_path); return 1; }
   walk(root, count_file, &t);
   fprintf(t.out, "%llu %llu %llu total\n", (unsigned long long)t.lines, (unsigned long long)t.words, (unsigned long long)t.bytes);
   fclose(t.out);
@@ -79,7 +84,8 @@ int main(int argc, char **argv) {
   size_t k = 0;
   for (size_t i = 0; i < TABLE; i++) if (table[i].word) all[k++] = table[i];
   qsort(all, k, sizeof(entry), by_count);
-  FILE *top = fopen("/outputs/top-words.txt", "w");
+  FILE *top = fopen(top_path, "w");
+  if (!top) { perror(top_path); return 1; }
   for (size_t i = 0; i < k && i < 20; i++) fprintf(top, "%llu %s\n", (unsigned long long)all[i].count, all[i].word);
   fclose(top);
   printf("%llu %llu %llu total\n", (unsigned long long)t.lines, (unsigned long long)t.words, (unsigned long long)t.bytes);
