@@ -4,6 +4,8 @@ import { DcxCommand } from '../cli/base.js'
 import { isFile } from '../cli/is-file.js'
 import { jobExitCode } from '../cli/errors.js'
 import { withJobs } from '../cli/jobs.js'
+import { progressBar } from '../cli/progress.js'
+import type { Progress } from '../cli/progress.js'
 import { parseCid } from '../data/cid-path.js'
 import { LocalPathError } from '../errors.js'
 import { executeJob, moduleName, resultStdout } from '../jobs/execute.js'
@@ -78,13 +80,21 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
         bytes = await ctx.blockstore.getBytes(cid, { signal: this.signal })
         name = cid.toString()
       }
-      if (tty) process.stderr.write(`running ${name}...\n`)
-      const done = await executeJob(bytes, { ...request, name }, ctx, {
-        force: flags.force,
-        timeoutMs,
-        signal: this.signal,
-        onStdout: tty ? chunk => { process.stdout.write(chunk) } : undefined
-      })
+      // input progress on a TTY, until the job starts writing to stdout (streamed live)
+      let bar: Progress | undefined = this.jsonEnabled() ? undefined : progressBar(`running ${name}`, undefined)
+      const stopBar = (): void => { bar?.stop(); bar = undefined }
+      let done: ExecutedJob
+      try {
+        done = await executeJob(bytes, { ...request, name }, ctx, {
+          force: flags.force,
+          timeoutMs,
+          signal: this.signal,
+          onProgress: e => bar?.update(e.detail.read, e.detail.total),
+          onStdout: tty ? chunk => { stopBar(); process.stdout.write(chunk) } : undefined
+        })
+      } finally {
+        stopBar()
+      }
       return await this.report(done, ctx.blockstore, tty, performance.now() - started)
     })
   }

@@ -2,6 +2,8 @@ import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
 import { isFile } from '../cli/is-file.js'
 import { withJobs } from '../cli/jobs.js'
+import { progressBar } from '../cli/progress.js'
+import type { JobProgress } from '../jobs/execute.js'
 import { importCar } from '../data/car/import.js'
 import { parseCid } from '../data/cid-path.js'
 import { walkDag } from '../data/walk.js'
@@ -35,8 +37,9 @@ Exit codes: 0 verified; 1 the claim is false (bad signature or a different resul
     const bundle = await isFile(args.target)
     const target = bundle ? undefined : parseCid(args.target)
     const job = flags.job !== undefined ? parseCid(flags.job) : undefined
+    const bar = this.jsonEnabled() ? undefined : progressBar('re-running', undefined)
     const verdict = await withJobs(this.repoRoot(flags.repo), 'verify', async ctx => {
-      const options = { timeoutMs, signal: this.signal }
+      const options = { timeoutMs, signal: this.signal, onProgress: (e: JobProgress) => bar?.update(e.detail.read, e.detail.total) }
       if (bundle) {
         const imported = await importCar(args.target, ctx.blockstore, ctx.pins, { pinRoots: false, signal: this.signal })
         const root = imported.roots[0]
@@ -51,7 +54,7 @@ Exit codes: 0 verified; 1 the claim is false (bad signature or a different resul
       }
       if (job !== undefined) return await verifyOutput(target!, job, ctx, options)
       return await verifyReceipt(target!, ctx, options)
-    })
+    }).finally(() => bar?.stop())
     process.exitCode = verdict.verified ? 0 : 1
     const json = toJson(verdict)
     if (this.jsonEnabled()) return json

@@ -20,6 +20,14 @@ import type { ReceiptIndex } from './receipts.js'
 import type { JobRequest } from './spec.js'
 import type { JobSpec, Receipt } from './records.js'
 import type { AbortOptions } from 'abort-error'
+import type { ProgressEvent, ProgressOptions } from 'progress-events'
+import type { TreeNode } from '../wasm/index.js'
+
+function treeBytes (node: TreeNode): number {
+  if (node.type === 'dir') return Object.values(node.entries).reduce((n, child) => n + treeBytes(child), 0)
+  if (node.type === 'file') return 'bytes' in node ? node.bytes.length : node.size
+  return 0
+}
 
 /** What running jobs needs from a repo; pins, receipts and identity only for runs that record a result */
 export interface JobContext {
@@ -31,7 +39,10 @@ export interface JobContext {
   cacheDir?: string
 }
 
-export interface RunJobOptions extends AbortOptions {
+/** Input bytes the job has read so far, of the total it could read */
+export type JobProgress = ProgressEvent<'job:input', { read: number, total: number }>
+
+export interface RunJobOptions extends AbortOptions, ProgressOptions<JobProgress> {
   /** Wall-clock safety net; a timeout is not a result */
   timeoutMs?: number
   onStdout?: (chunk: Uint8Array) => void
@@ -80,7 +91,12 @@ export async function runJobSpec (spec: JobSpec, ctx: JobContext, options: RunJo
   const prepared = await prepareModule(moduleBytes, { memoryLimit: spec.limits.memory, cacheDir: ctx.cacheDir })
   const mounts = []
   for (const input of spec.inputs) mounts.push({ path: input.path, node: await mountUnixFS(input.cid, ctx.blockstore, options) })
+  const total = mounts.reduce((n, m) => n + treeBytes(m.node), 0)
+  let read = 0
   const result = await runModule(prepared, {
+    onInputRead: options.onProgress !== undefined
+      ? (n) => { read += n; options.onProgress?.({ type: 'job:input', detail: { read, total } } as JobProgress) }
+      : undefined,
     args: [spec.name, ...spec.args],
     env: spec.env,
     seed: spec.seed,

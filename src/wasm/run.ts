@@ -64,6 +64,8 @@ export interface RunOptions {
   timeoutMs?: number
   /** Where large outputs spill; defaults to the OS temp dir */
   spillDir?: string
+  /** Called with the number of input bytes handed to the job, each time a window is served */
+  onInputRead?: (bytes: number) => void
   /** Called with stdout/stderr bytes as the job writes them */
   onStdout?: (chunk: Uint8Array) => void
   onStderr?: (chunk: Uint8Array) => void
@@ -259,6 +261,7 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
               controlView[1] = n
               Atomics.store(controlView, 0, 1)
               Atomics.notify(controlView, 0)
+              options.onInputRead?.(n)
               // jobs mostly read on: fetch the next window now, in parallel with the job
               const source = sources[msg.source]
               const next = msg.offset + n
