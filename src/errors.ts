@@ -164,3 +164,9 @@ export class CannotVerifyError extends DcxError {
     super(`cannot verify: ${why}`, 'ERR_CANNOT_VERIFY', 2)
   }
 }
+
+export class DaemonError extends DcxError {
+  constructor (why: string) {
+    super(`the daemon refused: ${why}`, 'ERR_DAEMON')
+  }
+}

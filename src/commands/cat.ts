@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
+import { runningDaemon } from '../cli/daemon.js'
 import { cat } from '../data/cat.js'
 import { parseCidPath } from '../data/cid-path.js'
 import { openBlockRepo } from '../repo/block-repo.js'
@@ -21,8 +22,12 @@ export default class Cat extends DcxCommand {
   async run (): Promise<{ target: string, bytes: number, base64: string } | undefined> {
     const { args, flags } = await this.parse(Cat)
     const target = parseCidPath(args.target)
-    const { blockstore } = await openBlockRepo(this.repoRoot(flags.repo))
-    const chunks = cat(target, blockstore, { offset: flags.offset, length: flags.length, signal: this.signal })
+    const root = this.repoRoot(flags.repo)
+    // with a daemon running, read through it: blocks the repo lacks come from peers
+    const daemon = await runningDaemon(root)
+    const chunks = daemon !== undefined
+      ? await daemon.stream('/v0/cat', { target: target.text, offset: flags.offset, length: flags.length })
+      : cat(target, (await openBlockRepo(root)).blockstore, { offset: flags.offset, length: flags.length, signal: this.signal })
     if (this.jsonEnabled()) {
       const data = Buffer.concat(await Array.fromAsync(chunks))
       return { target: target.text, bytes: data.length, base64: data.toString('base64') }

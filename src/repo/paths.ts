@@ -11,6 +11,8 @@ export interface RepoPaths {
   lock: string
   /** Rewritten WebAssembly modules, by module hash and runtime ABI */
   wasmCache: string
+  /** The running daemon's control API (a Unix socket, mode 0600) */
+  api: string
 }
 
 /**
@@ -31,6 +33,7 @@ export function repoPaths (root: string): RepoPaths {
     blocks: join(root, 'blocks'),
     datastore: join(root, 'datastore'),
     lock: join(root, 'repo.lock'),
-    wasmCache: join(root, 'cache', 'wasm')
+    wasmCache: join(root, 'cache', 'wasm'),
+    api: join(root, 'api.sock')
   }
 }

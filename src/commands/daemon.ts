@@ -1,0 +1,40 @@
+import { rm } from 'node:fs/promises'
+import { DcxCommand } from '../cli/base.js'
+import { startApi } from '../api/server.js'
+import { createNode } from '../net/node.js'
+import { openRepo, readIdentity } from '../repo/repo.js'
+
+export default class Daemon extends DcxCommand {
+  static override summary = 'Run a long-lived peer: libp2p on the configured addresses, bitswap, a LAN DHT, and the control API'
+  static override description = `Listens where the repo config says (dcx init --profile local: 127.0.0.1, a port the OS picks; no bootstrap peers, no mDNS). Prints its peer ID, listen addresses and "ready". The control API is a Unix socket in the repo (mode 0600): while the daemon runs, \`dcx id\`, \`dcx peers\` and \`dcx cat\` go through it (cat fetches blocks the repo lacks from peers). Ctrl-C or SIGTERM stops it cleanly.`
+
+  static override examples = ['<%= config.bin %> daemon', 'DCX_PATH=/tmp/peer-a <%= config.bin %> daemon &']
+
+  async run (): Promise<void> {
+    const { flags } = await this.parse(Daemon)
+    const root = this.repoRoot(flags.repo)
+    const identity = await readIdentity(root)
+    const repo = await openRepo(root, { command: 'daemon' })
+    let node
+    try {
+      node = await createNode({ config: repo.config, privateKey: identity.privateKey, blockstore: repo.blockstore as any, datastore: repo.datastore })
+      const api = await startApi(repo.paths.api, { node })
+      this.log(`peer ID: ${node.libp2p.peerId.toString()}`)
+      for (const addr of node.libp2p.getMultiaddrs()) this.log(`listening on ${addr.toString()}`)
+      this.log(`API: ${repo.paths.api}`)
+      this.log('ready')
+      await new Promise<void>(resolve => {
+        const stop = (): void => resolve()
+        process.once('SIGTERM', stop)
+        this.signal.addEventListener('abort', stop, { once: true })
+      })
+      await new Promise<void>(resolve => api.close(() => resolve()))
+      api.closeAllConnections()
+    } finally {
+      await node?.stop().catch(() => {})
+      await rm(repo.paths.api, { force: true })
+      await repo.close()
+    }
+    this.log('stopped')
+  }
+}

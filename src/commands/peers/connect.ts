@@ -1,0 +1,17 @@
+import { Args } from '@oclif/core'
+import { DcxCommand } from '../../cli/base.js'
+import { needDaemon } from '../../cli/need-daemon.js'
+
+export default class PeersConnect extends DcxCommand {
+  static override summary = 'Connect the daemon to a peer by multiaddr'
+  static override examples = ['<%= config.bin %> peers connect /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...']
+  static override args = { addr: Args.string({ required: true, description: 'multiaddr ending in /p2p/<peer ID>' }) }
+
+  async run (): Promise<{ peer: string, addr: string }> {
+    const { args, flags } = await this.parse(PeersConnect)
+    const daemon = await needDaemon(this.repoRoot(flags.repo), 'peers connect')
+    const r = await daemon.call<{ peer: string, addr: string }>('/v0/peers/connect', { addr: args.addr })
+    this.log(`connected to ${r.peer}`)
+    return r
+  }
+}

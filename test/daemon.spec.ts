@@ -1,0 +1,84 @@
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { dcx, errorLine, FIXTURES, ok, tempRepo } from './helpers/cli.js'
+import { startDaemon, type RunningDaemon } from './helpers/daemon.js'
+
+describe('dcx daemon', () => {
+  let a: Awaited<ReturnType<typeof tempRepo>>
+  let b: Awaited<ReturnType<typeof tempRepo>>
+  let da: RunningDaemon
+  let db: RunningDaemon
+  let books: string
+
+  beforeAll(async () => {
+    a = await tempRepo()
+    b = await tempRepo()
+    books = (await ok(['add', '-r', '-Q', join(FIXTURES, 'books')], { repo: a.repo })).stdout.trim()
+    da = await startDaemon(a.repo)
+    db = await startDaemon(b.repo)
+  })
+  afterAll(async () => {
+    await da?.stop()
+    await db?.stop()
+    await a.cleanup()
+    await b.cleanup()
+  })
+
+  it('prints its peer ID, loopback listen addresses with OS-chosen ports, and ready', async () => {
+    const id = (await ok(['id', '--json'], { repo: a.repo })).stdout
+    expect(da.peerId).toBe(JSON.parse(id).ID)
+    expect(da.addrs.length).toBeGreaterThan(0)
+    for (const addr of da.addrs) expect(addr).toMatch(new RegExp(`^/ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/${da.peerId}$`))
+    expect(JSON.parse(id).Addresses).toEqual(da.addrs)
+  })
+
+  it('serves its control API on a socket in the repo that only the owner can use (mode 0600)', async () => {
+    const s = await stat(join(a.repo, 'api.sock'))
+    expect(s.isSocket()).toBe(true)
+    expect(s.mode & 0o777).toBe(0o600)
+  })
+
+  it('connects to a peer, lists it, and fetches a file the repo lacks from it over bitswap', async () => {
+    await ok(['peers', 'connect', da.addrs[0]], { repo: b.repo })
+    const peers = (await ok(['peers', 'ls'], { repo: b.repo })).stdout
+    expect(peers).toContain(da.peerId)
+    const text = (await ok(['cat', `${books}/poems/tides.txt`], { repo: b.repo })).stdout
+    expect(text).toBe((await ok(['cat', `${books}/poems/tides.txt`], { repo: a.repo })).stdout)
+    expect(text.length).toBeGreaterThan(10)
+  })
+
+  it('disconnects from a peer', async () => {
+    await ok(['peers', 'disconnect', da.peerId], { repo: b.repo })
+    expect((await ok(['peers', 'ls'], { repo: b.repo })).stdout).not.toContain(da.peerId)
+  })
+
+  it('keeps the repo locked: a writer names the daemon in one line', async () => {
+    const r = await dcx(['add', join(FIXTURES, 'books', 'river.txt')], { repo: a.repo })
+    expect(r.code).toBe(1)
+    expect(errorLine(r)).toMatch(/in use by `dcx daemon`/)
+  })
+
+  it('stops cleanly on SIGTERM: socket removed, the fetched blocks kept, the repo intact', async () => {
+    expect(await db.stop()).toBe(0)
+    expect(db.output()).toMatch(/stopped\n?$/)
+    await expect(stat(join(b.repo, 'api.sock'))).rejects.toMatchObject({ code: 'ENOENT' })
+    // offline now: the file came over the network and stays in b's repo
+    const text = await ok(['cat', `${books}/poems/tides.txt`], { repo: b.repo })
+    expect(text.stdout.length).toBeGreaterThan(10)
+    await ok(['repo', 'verify'], { repo: b.repo })
+  })
+})
+
+describe('commands that need a daemon', () => {
+  it('say so in one line when none runs', async () => {
+    const t = await tempRepo()
+    try {
+      const r = await dcx(['peers', 'ls'], { repo: t.repo })
+      expect(r.code).toBe(1)
+      expect(errorLine(r)).toMatch(/needs a running daemon .*: start `dcx daemon` first/)
+    } finally {
+      await t.cleanup()
+    }
+  })
+})
