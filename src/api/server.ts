@@ -2,15 +2,32 @@ import { chmod, rm } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { parseCidPath } from '../data/cid-path.js'
+import * as raw from 'multiformats/codecs/raw'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { parseCid, parseCidPath } from '../data/cid-path.js'
+import { walkDag } from '../data/walk.js'
+import { executeSpec } from '../jobs/execute.js'
+import { parseSeed } from '../jobs/parse.js'
+import { loadReceipt } from '../jobs/receipts.js'
+import { encodeRecord } from '../jobs/records.js'
+import { buildJobSpec } from '../jobs/spec.js'
+import { summarize } from '../jobs/summary.js'
+import { verdictJson, verifyOutput, verifyReceipt } from '../jobs/verify.js'
+import { networkBlocks } from '../net/blocks.js'
+import { runRemote } from '../net/remote-run.js'
+import type { JobContext } from '../jobs/execute.js'
+import type { RepoBlockstore } from '../repo/blockstore.js'
 import { cat } from '../data/cat.js'
-import { DcxError } from '../errors.js'
+import { BlockNotFoundError, DcxError } from '../errors.js'
 import type { DcxNode } from '../net/node.js'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 
 /** What the control API serves from */
 export interface ApiContext {
   node: DcxNode
+  /** The repo as a job context (local blocks, pins, receipts, identity) */
+  jobs: Required<JobContext>
 }
 
 async function body (req: IncomingMessage): Promise<any> {
@@ -45,6 +62,44 @@ const handlers: Record<string, Handler> = {
   '/v0/peers/disconnect': async ({ node }, args) => {
     await node.libp2p.hangUp(peerIdFromString(String(args.peer)))
     return { peer: String(args.peer) }
+  },
+  '/v0/run': async ({ node, jobs }, a, _res, signal) => {
+    const moduleBytes = a.module !== undefined
+      ? new Uint8Array(Buffer.from(String(a.module), 'base64'))
+      : await networkBlocks(node).getBytes(parseCid(String(a.moduleCid)), { signal })
+    const module = CID.createV1(raw.code, await sha256.digest(moduleBytes))
+    const spec = buildJobSpec({
+      module,
+      name: String(a.name),
+      args: a.args,
+      env: a.env,
+      inputs: (a.inputs ?? []).map((i: any) => ({ cid: parseCid(String(i.cid)), path: i.path ?? undefined })),
+      limits: a.limits,
+      seed: a.seed !== undefined ? parseSeed(String(a.seed)) : undefined
+    })
+    let on: string = a.on ?? 'local'
+    if (a.on === undefined) {
+      // local when the inputs are here, else a peer that holds them
+      for (const input of spec.inputs) {
+        try { await walkDag(input.cid, jobs.blockstore, { signal }) } catch (err) { if (err instanceof BlockNotFoundError) { on = 'auto'; break } throw err }
+      }
+    }
+    if (on === 'local') return await summarize(await executeSpec(spec, moduleBytes, jobs, { force: a.force, timeoutMs: a.timeoutMs, signal }), jobs.blockstore)
+    const job = (await encodeRecord(spec)).cid
+    const previous = a.force === true ? undefined : await jobs.receipts.get(job)
+    if (previous !== undefined && await jobs.blockstore.has(previous)) {
+      return await summarize({ job, spec, receipt: { cid: previous, value: await loadReceipt(previous, jobs.blockstore) }, cached: true }, jobs.blockstore)
+    }
+    return await summarize(await runRemote(node, jobs, spec, moduleBytes, on, { signal }), jobs.blockstore)
+  },
+  '/v0/verify': async ({ node, jobs }, a, _res, signal) => {
+    // the re-run reads through the network: spec, module and inputs may live elsewhere
+    const ctx = { blockstore: networkBlocks(node) as RepoBlockstore, cacheDir: jobs.cacheDir }
+    const options = { timeoutMs: a.timeoutMs, signal }
+    const verdict = a.job !== undefined
+      ? await verifyOutput(parseCid(String(a.target)), parseCid(String(a.job)), ctx, options)
+      : await verifyReceipt(parseCid(String(a.target)), ctx, options)
+    return verdictJson(verdict)
   },
   '/v0/cat': async ({ node }, args, res, signal) => {
     // streams the bytes; blocks the repo lacks are fetched from peers by bitswap

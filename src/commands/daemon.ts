@@ -3,6 +3,17 @@ import { DcxCommand } from '../cli/base.js'
 import { startApi } from '../api/server.js'
 import { createNode } from '../net/node.js'
 import { openRepo, readIdentity } from '../repo/repo.js'
+import { PinStore } from '../data/pins.js'
+import { ReceiptIndex } from '../jobs/receipts.js'
+import { DEFAULT_POLICY, serveJobs } from '../net/job-protocol.js'
+import type { DcxNode } from '../net/node.js'
+
+/** Announce every pinned root on the DHT, so `--on auto` elsewhere can find this peer */
+async function provideRoots (node: DcxNode, pins: PinStore): Promise<void> {
+  for await (const pin of pins.ls()) {
+    try { await (node.routing as any).provide(pin.cid, { signal: AbortSignal.timeout(10_000) }) } catch {}
+  }
+}
 
 export default class Daemon extends DcxCommand {
   static override summary = 'Run a long-lived peer: libp2p on the configured addresses, bitswap, a LAN DHT, and the control API'
@@ -18,7 +29,16 @@ export default class Daemon extends DcxCommand {
     let node
     try {
       node = await createNode({ config: repo.config, privateKey: identity.privateKey, blockstore: repo.blockstore as any, datastore: repo.datastore })
-      const api = await startApi(repo.paths.api, { node })
+      const jobs = {
+        blockstore: repo.blockstore,
+        pins: new PinStore(repo.datastore, repo.blockstore),
+        receipts: new ReceiptIndex(repo.datastore),
+        identity,
+        cacheDir: repo.paths.wasmCache
+      }
+      await serveJobs(node, jobs, { ...DEFAULT_POLICY, ...(repo.config as any).executor })
+      const api = await startApi(repo.paths.api, { node, jobs })
+      void provideRoots(node, jobs.pins)
       this.log(`peer ID: ${node.libp2p.peerId.toString()}`)
       for (const addr of node.libp2p.getMultiaddrs()) this.log(`listening on ${addr.toString()}`)
       this.log(`API: ${repo.paths.api}`)

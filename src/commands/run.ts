@@ -8,22 +8,14 @@ import { progressBar } from '../cli/progress.js'
 import type { Progress } from '../cli/progress.js'
 import { parseCid } from '../data/cid-path.js'
 import { LocalPathError } from '../errors.js'
-import { executeJob, moduleName, resultStdout } from '../jobs/execute.js'
+import { executeJob, moduleName } from '../jobs/execute.js'
+import { summarize } from '../jobs/summary.js'
+import type { RunSummary } from '../jobs/summary.js'
+import { runningDaemon } from '../cli/daemon.js'
+import { NoDaemonError } from '../cli/need-daemon.js'
 import { parseCount, parseDuration, parseEnvFlag, parseInputFlag, parseSeed, parseSize } from '../jobs/parse.js'
 import type { ExecutedJob } from '../jobs/execute.js'
 
-interface RunJson {
-  job: string
-  output: string | null
-  receipt: string | null
-  status: string
-  exitCode: number | null
-  trap: string | null
-  fuel: number | null
-  cached: boolean
-  durationMs: number | null
-  stdout: string
-}
 
 export default class Run extends DcxCommand {
   static override summary = 'Run a WebAssembly job on pinned data, deterministically, and sign a receipt'
@@ -47,10 +39,11 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
     memory: Flags.string({ description: 'memory limit, e.g. 64MiB, 1GiB or bytes (default 256MiB)' }),
     seed: Flags.string({ description: 'seed for random_get, in hex (default empty)' }),
     timeout: Flags.string({ description: 'wall-clock safety net, e.g. 30s, 10m (default 10m); a timeout is not a result' }),
-    force: Flags.boolean({ description: 'run even if this job has a receipt already' })
+    force: Flags.boolean({ description: 'run even if this job has a receipt already' }),
+    on: Flags.string({ description: 'where to run: local, auto (a peer holding the inputs) or a peer ID; needs `dcx daemon` unless local (default: local when the inputs are here, else auto)' })
   }
 
-  async run (): Promise<RunJson> {
+  async run (): Promise<RunSummary> {
     const { args, flags, argv } = await this.parse(Run)
     const jobArgs = (argv as string[]).slice(1)
     const limits = {
@@ -69,6 +62,26 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
     const root = this.repoRoot(flags.repo)
     const fromFile = await isFile(args.module)
     const started = performance.now()
+    const daemon = await runningDaemon(root)
+    if (daemon !== undefined) {
+      // the daemon holds the repo: the job goes through it (and to peers with --on)
+      const moduleBytes = fromFile ? new Uint8Array(await readFile(args.module)) : undefined
+      const summary: RunSummary = await daemon.call('/v0/run', {
+        module: moduleBytes !== undefined ? Buffer.from(moduleBytes).toString('base64') : undefined,
+        moduleCid: fromFile ? undefined : parseModuleCid(args.module).toString(),
+        name: fromFile ? moduleName(args.module) : args.module,
+        args: request.args,
+        env: request.env,
+        inputs: (flags.input ?? []).map(parseInputFlag).map(i => ({ cid: i.cid.toString(), path: i.path })),
+        limits,
+        seed: flags.seed,
+        force: flags.force,
+        timeoutMs,
+        on: flags.on
+      })
+      return this.report(summary, false, performance.now() - started)
+    }
+    if (flags.on !== undefined && flags.on !== 'local') throw new NoDaemonError(root, `run --on ${flags.on}`)
     return await withJobs(root, 'run', async ctx => {
       let bytes: Uint8Array
       let name: string
@@ -95,47 +108,28 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
       } finally {
         stopBar()
       }
-      return await this.report(done, ctx.blockstore, tty, performance.now() - started)
+      return await this.report(await summarize(done, ctx.blockstore), tty && !done.cached, performance.now() - started)
     })
   }
 
-  private async report (done: ExecutedJob, blockstore: Parameters<typeof resultStdout>[1], streamed: boolean, wallMs: number): Promise<RunJson> {
-    const r = done.receipt?.value
-    const status = r?.status ?? done.run?.status ?? 'timeout'
-    const exitCode = r?.exitCode ?? done.run?.exitCode ?? null
-    const stdoutChunks: Uint8Array[] = []
-    if (done.run !== undefined) stdoutChunks.push(done.run.stdout)
-    else if (r !== undefined) for await (const c of resultStdout(r.output, blockstore)) stdoutChunks.push(c)
-    const stdout = Buffer.concat(stdoutChunks)
-    const json: RunJson = {
-      job: done.job.toString(),
-      output: r?.output.toString() ?? null,
-      receipt: done.receipt?.cid.toString() ?? null,
-      status,
-      exitCode,
-      trap: r?.trap ?? done.run?.trap ?? null,
-      fuel: r?.fuel ?? null,
-      cached: done.cached,
-      durationMs: done.run?.durationMs ?? null,
-      stdout: stdout.toString('utf8')
-    }
-    process.exitCode = jobExitCode(status, exitCode)
+  private async report (json: RunSummary, streamed: boolean, wallMs: number): Promise<RunSummary> {
+    process.exitCode = jobExitCode(json.status, json.exitCode)
     if (this.jsonEnabled()) return json
-    const statusText = status === 'exit' ? `exit ${exitCode}` : status === 'trap' ? `trap (${json.trap})` : status
+    const statusText = json.status === 'exit' ? `exit ${json.exitCode}` : json.status === 'trap' ? `trap (${json.trap})` : json.status
     this.log(`job      ${json.job}`)
     this.log(`status   ${statusText}`)
-    if (status === 'timeout') {
+    if (json.status === 'timeout') {
       this.log(`time     ${(wallMs / 1000).toFixed(2)} s`)
       process.stderr.write('Error: the job hit the wall-clock timeout: that is not a result, so no receipt was written; raise --timeout\n')
       return json
     }
     this.log(`fuel     ${json.fuel}`)
-    this.log(done.cached ? `time     cached: ran ${r?.time} (--force re-runs)` : `time     ${((done.run?.durationMs ?? wallMs) / 1000).toFixed(2)} s`)
+    this.log(json.cached ? `time     cached: ran ${json.ranAt} (--force re-runs)` : `time     ${((json.durationMs ?? wallMs) / 1000).toFixed(2)} s`)
     this.log(`output   ${json.output}`)
     this.log(`receipt  ${json.receipt}`)
-    if (!streamed || done.cached) {
+    if (!streamed) {
       this.log('')
-      await this.writeStdout(stdout)
+      await this.writeStdout(Buffer.from(json.stdout))
     }
     return json
   }

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
 import { isFile } from '../cli/is-file.js'
+import { runningDaemon } from '../cli/daemon.js'
 import { withJobs } from '../cli/jobs.js'
 import { progressBar } from '../cli/progress.js'
 import type { JobProgress } from '../jobs/execute.js'
@@ -9,8 +10,7 @@ import { parseCid } from '../data/cid-path.js'
 import { walkDag } from '../data/walk.js'
 import { BlockNotFoundError, CannotVerifyError } from '../errors.js'
 import { parseDuration } from '../jobs/parse.js'
-import { verifyOutput, verifyReceipt } from '../jobs/verify.js'
-import type { Verdict } from '../jobs/verify.js'
+import { verdictJson, verifyOutput, verifyReceipt } from '../jobs/verify.js'
 
 export default class Verify extends DcxCommand {
   static override summary = 'Check a result: the receipt\'s signature, then re-run the job and compare'
@@ -37,49 +37,43 @@ Exit codes: 0 verified; 1 the claim is false (bad signature or a different resul
     const bundle = await isFile(args.target)
     const target = bundle ? undefined : parseCid(args.target)
     const job = flags.job !== undefined ? parseCid(flags.job) : undefined
-    const bar = this.jsonEnabled() ? undefined : progressBar('re-running', undefined)
-    const verdict = await withJobs(this.repoRoot(flags.repo), 'verify', async ctx => {
-      const options = { timeoutMs, signal: this.signal, onProgress: (e: JobProgress) => bar?.update(e.detail.read, e.detail.total) }
-      if (bundle) {
-        const imported = await importCar(args.target, ctx.blockstore, ctx.pins, { pinRoots: false, signal: this.signal })
-        const root = imported.roots[0]
-        if (root === undefined) throw new CannotVerifyError(`${args.target} has no root: export bundles with \`dcx receipt export\``)
-        try {
-          await walkDag(root.cid, ctx.blockstore, { signal: this.signal })
-        } catch (err) {
-          if (err instanceof BlockNotFoundError) throw new CannotVerifyError(`the bundle lacks block ${err.cid}: export it again with \`dcx receipt export\``)
-          throw err
+    const root = this.repoRoot(flags.repo)
+    const daemon = bundle ? undefined : await runningDaemon(root)
+    let json: Record<string, any>
+    if (daemon !== undefined) {
+      // through the daemon: whatever this repo lacks is fetched from peers
+      json = await daemon.call('/v0/verify', { target: args.target, job: flags.job, timeoutMs })
+    } else {
+      const bar = this.jsonEnabled() ? undefined : progressBar('re-running', undefined)
+      const verdict = await withJobs(root, 'verify', async ctx => {
+        const options = { timeoutMs, signal: this.signal, onProgress: (e: JobProgress) => bar?.update(e.detail.read, e.detail.total) }
+        if (bundle) {
+          const imported = await importCar(args.target, ctx.blockstore, ctx.pins, { pinRoots: false, signal: this.signal })
+          const root = imported.roots[0]
+          if (root === undefined) throw new CannotVerifyError(`${args.target} has no root: export bundles with \`dcx receipt export\``)
+          try {
+            await walkDag(root.cid, ctx.blockstore, { signal: this.signal })
+          } catch (err) {
+            if (err instanceof BlockNotFoundError) throw new CannotVerifyError(`the bundle lacks block ${err.cid}: export it again with \`dcx receipt export\``)
+            throw err
+          }
+          return await verifyReceipt(root.cid, ctx, options)
         }
-        return await verifyReceipt(root.cid, ctx, options)
-      }
-      if (job !== undefined) return await verifyOutput(target!, job, ctx, options)
-      return await verifyReceipt(target!, ctx, options)
-    }).finally(() => bar?.stop())
-    process.exitCode = verdict.verified ? 0 : 1
-    const json = toJson(verdict)
+        if (job !== undefined) return await verifyOutput(target!, job, ctx, options)
+        return await verifyReceipt(target!, ctx, options)
+      }).finally(() => bar?.stop())
+      json = verdictJson(verdict)
+    }
+    process.exitCode = json.verified === true ? 0 : 1
     if (this.jsonEnabled()) return json
-    if (verdict.verified) this.log(`verified: ${verdict.reason}`)
-    else process.stdout.write(`NOT verified: ${verdict.reason}\n`)
-    this.log(`job      ${verdict.job}`)
-    if (verdict.receipt !== undefined) this.log(`receipt  ${verdict.receipt}`)
-    this.log(`output   ${verdict.claimed.output}${verdict.recomputed !== undefined && !verdict.recomputed.output.equals(verdict.claimed.output) ? ` (re-run: ${verdict.recomputed.output})` : ''}`)
-    if (verdict.recomputed !== undefined) this.log(`fuel     ${verdict.recomputed.fuel}`)
-    for (const path of verdict.differences) this.log(`differs  ${path}`)
+    if (json.verified === true) this.log(`verified: ${json.reason}`)
+    else process.stdout.write(`NOT verified: ${json.reason}\n`)
+    this.log(`job      ${json.job}`)
+    if (json.receipt !== null) this.log(`receipt  ${json.receipt}`)
+    const rerun = json.recomputed?.output
+    this.log(`output   ${json.claimed.output}${rerun != null && rerun !== json.claimed.output ? ` (re-run: ${rerun})` : ''}`)
+    if (json.recomputed != null) this.log(`fuel     ${json.recomputed.fuel}`)
+    for (const path of json.differences) this.log(`differs  ${path}`)
     return json
-  }
-}
-
-function toJson (v: Verdict): Record<string, unknown> {
-  const claim = (c: any): unknown => c === undefined ? null : { ...c, output: c.output.toString() }
-  return {
-    verified: v.verified,
-    reason: v.reason,
-    job: v.job.toString(),
-    receipt: v.receipt?.toString() ?? null,
-    executor: v.executor ?? null,
-    claimed: claim(v.claimed),
-    recomputed: claim(v.recomputed),
-    differences: v.differences,
-    durationMs: v.durationMs ?? null
   }
 }

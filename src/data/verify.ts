@@ -39,6 +39,16 @@ export async function * verifyBlocks (blockstore: RepoBlockstore, options: Abort
 /** Check that one pin's DAG is complete and every block in it hashes right */
 export async function verifyPin (pin: Pin, blockstore: RepoBlockstore, options: AbortOptions = {}): Promise<Problem | undefined> {
   let bad: Problem | undefined
+  if (pin.type === 'direct') {
+    // a direct pin protects one block, not what it links to
+    try {
+      const bytes = await blockstore.getBytes(pin.cid, options)
+      return await matchesMultihash(pin.cid.multihash, bytes) ? undefined : { cid: pin.cid.toString(), problem: `block ${pin.cid} is corrupt` }
+    } catch (err) {
+      if (err instanceof BlockNotFoundError) return { cid: pin.cid.toString(), problem: `block ${err.cid} is missing` }
+      throw err
+    }
+  }
   try {
     await walkDag(pin.cid, blockstore, {
       ...options,

@@ -6,7 +6,7 @@ import { cat } from '../data/cat.js'
 import { walkDag } from '../data/walk.js'
 import { RUNTIME_ABI_VERSION, RUNTIME_NAME, prepareModule, runModule } from '../wasm/index.js'
 import { DCX_VERSION } from '../version.js'
-import { UnsupportedAbiError } from '../errors.js'
+import { InvalidArgumentError, UnsupportedAbiError } from '../errors.js'
 import { mountUnixFS } from './mount.js'
 import { decodeJobSpec, encodeRecord } from './records.js'
 import { loadReceipt, signReceipt } from './receipts.js'
@@ -150,9 +150,19 @@ export interface ExecuteOptions extends RunJobOptions {
  * pin and index a receipt. A timeout records nothing.
  */
 export async function executeJob (moduleBytes: Uint8Array, request: Omit<JobRequest, 'module'>, ctx: Required<JobContext>, options: ExecuteOptions = {}): Promise<ExecutedJob> {
+  const module = CID.createV1(raw.code, await sha256.digest(moduleBytes))
+  return await executeSpec(buildJobSpec({ ...request, module }), moduleBytes, ctx, options)
+}
+
+/**
+ * Record and run a complete spec (what a peer sends over the job protocol):
+ * the module's bytes must be the ones the spec names.
+ */
+export async function executeSpec (spec: JobSpec, moduleBytes: Uint8Array, ctx: Required<JobContext>, options: ExecuteOptions = {}): Promise<ExecutedJob> {
   // everything that can be refused is checked before anything is written
   const module = CID.createV1(raw.code, await sha256.digest(moduleBytes))
-  const spec = buildJobSpec({ ...request, module })
+  if (!module.equals(spec.module)) throw new InvalidArgumentError(`the module's bytes hash to ${module}, not to the spec's module ${spec.module}`)
+  if (spec.runtime.abi !== RUNTIME_ABI_VERSION) throw new UnsupportedAbiError(spec.runtime.abi, RUNTIME_ABI_VERSION)
   await prepareModule(moduleBytes, { memoryLimit: spec.limits.memory, cacheDir: ctx.cacheDir })
   for (const input of spec.inputs) await walkDag(input.cid, ctx.blockstore, options)
   await storeModule(moduleBytes, ctx)

@@ -112,3 +112,19 @@ export async function verifyOutput (output: CID, job: CID, ctx: JobContext, opti
   }
   return { ...base, verified: true, reason: 're-run gives the same output CID', differences: [] }
 }
+
+/** A verdict as plain JSON (CIDs as strings) for --json and the daemon's API */
+export function verdictJson (v: Verdict): Record<string, unknown> {
+  const claim = (c: any): unknown => c === undefined ? null : { ...c, output: c.output.toString() }
+  return {
+    verified: v.verified,
+    reason: v.reason,
+    job: v.job.toString(),
+    receipt: v.receipt?.toString() ?? null,
+    executor: v.executor ?? null,
+    claimed: claim(v.claimed),
+    recomputed: claim(v.recomputed),
+    differences: v.differences,
+    durationMs: v.durationMs ?? null
+  }
+}

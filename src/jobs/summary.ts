@@ -1,0 +1,43 @@
+import { resultStdout } from './execute.js'
+import type { ExecutedJob } from './execute.js'
+import type { RepoBlockstore } from '../repo/blockstore.js'
+
+/** What `dcx run` reports, also what the daemon's API answers */
+export interface RunSummary {
+  job: string
+  output: string | null
+  receipt: string | null
+  status: string
+  exitCode: number | null
+  trap: string | null
+  fuel: number | null
+  cached: boolean
+  durationMs: number | null
+  /** Peer ID of the peer that ran it */
+  executor: string | null
+  /** When a cached receipt's run happened */
+  ranAt: string | null
+  stdout: string
+}
+
+/** Summarize a run; a cached result's stdout is read back from its output */
+export async function summarize (done: ExecutedJob, blockstore: Pick<RepoBlockstore, 'get' | 'getBytes'>): Promise<RunSummary> {
+  const r = done.receipt?.value
+  const chunks: Uint8Array[] = []
+  if (done.run !== undefined) chunks.push(done.run.stdout)
+  else if (r !== undefined) for await (const c of resultStdout(r.output, blockstore as RepoBlockstore)) chunks.push(c)
+  return {
+    job: done.job.toString(),
+    output: r?.output.toString() ?? null,
+    receipt: done.receipt?.cid.toString() ?? null,
+    status: r?.status ?? done.run?.status ?? 'timeout',
+    exitCode: r?.exitCode ?? done.run?.exitCode ?? null,
+    trap: r?.trap ?? done.run?.trap ?? null,
+    fuel: r?.fuel ?? null,
+    cached: done.cached,
+    durationMs: done.run?.durationMs ?? null,
+    executor: r?.executor ?? null,
+    ranAt: r?.time ?? null,
+    stdout: Buffer.concat(chunks).toString('utf8')
+  }
+}

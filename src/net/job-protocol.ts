@@ -1,0 +1,139 @@
+import * as dagCbor from '@ipld/dag-cbor'
+import { lpStream } from '@libp2p/utils'
+import { CID } from 'multiformats/cid'
+import { walkDag } from '../data/walk.js'
+import { BlockNotFoundError, DcxError } from '../errors.js'
+import { decodeJobSpec, decodeReceipt, encodeRecord } from '../jobs/records.js'
+import { checkSignature } from '../jobs/receipts.js'
+import { executeSpec } from '../jobs/execute.js'
+import type { JobContext } from '../jobs/execute.js'
+import type { JobSpec, Receipt } from '../jobs/records.js'
+import type { DcxNode } from './node.js'
+import type { PeerId } from '@libp2p/interface'
+
+/** The job protocol: one length-prefixed dag-cbor request, one response, per stream */
+export const JOB_PROTOCOL = '/dcx/job/1.0.0'
+/** Largest message either side reads: a module plus its spec */
+export const MAX_MESSAGE_BYTES = 32 * 2 ** 20
+
+/** What an executor accepts (repo config `executor`) */
+export interface ExecutorPolicy {
+  maxConcurrentJobs: number
+  maxFuel: number
+  maxMemory: number
+  maxOutput: number
+  /** Peer IDs allowed to submit jobs; empty means open */
+  allow: string[]
+  /** Run jobs whose inputs this peer does not hold (fetching them); default no */
+  runWithoutInputs: boolean
+  /** Wall-clock safety net per job, ms */
+  timeoutMs: number
+}
+
+export const DEFAULT_POLICY: ExecutorPolicy = {
+  maxConcurrentJobs: 2,
+  maxFuel: 100_000_000_000,
+  maxMemory: 2 ** 30,
+  maxOutput: 2 ** 30,
+  allow: [],
+  runWithoutInputs: false,
+  timeoutMs: 600_000
+}
+
+/** A peer said no, or could not answer */
+export class JobRefusedError extends DcxError {
+  constructor (peer: string, why: string) {
+    super(`peer ${peer} refused the job: ${why}`, 'ERR_JOB_REFUSED')
+  }
+}
+
+function refusal (policy: ExecutorPolicy, spec: JobSpec, from: string, running: number): string | undefined {
+  if (policy.allow.length > 0 && !policy.allow.includes(from)) return 'not on its allowlist'
+  if (running >= policy.maxConcurrentJobs) return `busy (${running} jobs running, its limit is ${policy.maxConcurrentJobs})`
+  if (spec.limits.fuel > policy.maxFuel) return `fuel ${spec.limits.fuel} is over its limit of ${policy.maxFuel}`
+  if (spec.limits.memory > policy.maxMemory) return `memory ${spec.limits.memory} is over its limit of ${policy.maxMemory}`
+  if (spec.limits.output > policy.maxOutput) return `output ${spec.limits.output} is over its limit of ${policy.maxOutput}`
+  return undefined
+}
+
+/**
+ * Serve the job protocol: run jobs for peers with the same code as a local
+ * run, answer with the signed receipt. Malformed or oversized messages close
+ * the stream; the daemon keeps serving.
+ */
+export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, policy: ExecutorPolicy): Promise<void> {
+  let running = 0
+  await node.libp2p.handle(JOB_PROTOCOL, async (stream, connection) => {
+    const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES })
+    const reply = async (value: object): Promise<void> => {
+      await lp.write(dagCbor.encode(value))
+      await stream.close()
+    }
+    let spec: JobSpec
+    let module: Uint8Array
+    try {
+      const message: any = dagCbor.decode((await lp.read({ signal: AbortSignal.timeout(30_000) })).subarray())
+      if (message?.type !== 'dcx/job-request' || !(message.module instanceof Uint8Array)) throw new Error('not a job request')
+      const encoded = await encodeRecord(message.spec)
+      spec = decodeJobSpec(encoded.cid, encoded.bytes)
+      module = message.module
+    } catch {
+      stream.abort(new Error('malformed job request'))
+      return
+    }
+    const from = connection.remotePeer.toString()
+    try {
+      const no = refusal(policy, spec, from, running)
+      if (no !== undefined) { await reply({ type: 'dcx/job-response', ok: false, code: 'ERR_REFUSED', message: no }); return }
+      if (!policy.runWithoutInputs) {
+        for (const input of spec.inputs) {
+          try {
+            await walkDag(input.cid, ctx.blockstore)
+          } catch (err) {
+            if (err instanceof BlockNotFoundError) { await reply({ type: 'dcx/job-response', ok: false, code: 'ERR_NO_INPUT', message: `it does not hold input ${input.cid}` }); return }
+            throw err
+          }
+        }
+      }
+      running++
+      try {
+        const done = await executeSpec(spec, module, ctx, { timeoutMs: policy.timeoutMs })
+        if (done.receipt === undefined) { await reply({ type: 'dcx/job-response', ok: false, code: 'ERR_TIMEOUT', message: 'the job hit the executor\'s wall-clock timeout' }); return }
+        const block = await encodeRecord(done.receipt.value)
+        await reply({ type: 'dcx/job-response', ok: true, receipt: block.bytes })
+      } finally {
+        running--
+      }
+    } catch (err: any) {
+      await reply({ type: 'dcx/job-response', ok: false, code: err?.code ?? 'ERR_INTERNAL', message: String(err?.message ?? err).split('\n')[0] }).catch(() => {})
+    }
+  }, { maxInboundStreams: 256 })
+}
+
+/**
+ * Send a job to a peer and wait for its receipt; the receipt must be for this
+ * job, by that peer, and correctly signed.
+ */
+export async function requestJob (node: DcxNode, peer: PeerId, spec: JobSpec, module: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<{ cid: CID, receipt: Receipt }> {
+  const name = peer.toString()
+  let response: any
+  try {
+    const stream = await node.libp2p.dialProtocol(peer, JOB_PROTOCOL, options)
+    const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES })
+    await lp.write(dagCbor.encode({ type: 'dcx/job-request', version: 1, spec, module }), options)
+    response = dagCbor.decode((await lp.read(options)).subarray())
+    await stream.close().catch(() => {})
+  } catch (err: any) {
+    throw new JobRefusedError(name, `no answer (${String(err?.message ?? err).split('\n')[0]})`)
+  }
+  if (response?.ok !== true) throw new JobRefusedError(name, String(response?.message ?? 'malformed response'))
+  const bytes: Uint8Array = response.receipt
+  const { cid } = await encodeRecord(dagCbor.decode(bytes) as object)
+  const receipt = decodeReceipt(cid, bytes)
+  const job = (await encodeRecord(spec)).cid
+  if (!receipt.job.equals(job)) throw new JobRefusedError(name, `its receipt is for job ${receipt.job}, not ${job}`)
+  if (receipt.executor !== name) throw new JobRefusedError(name, `its receipt names executor ${receipt.executor}`)
+  const sig = await checkSignature(receipt)
+  if (!sig.ok) throw new JobRefusedError(name, `its receipt's signature is bad: ${sig.why}`)
+  return { cid, receipt }
+}

@@ -1,0 +1,66 @@
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { dcx, errorLine, FIXTURES, ok, PROJECT, tempRepo } from './helpers/cli.js'
+import { startDaemon, type RunningDaemon } from './helpers/daemon.js'
+
+const WORDCOUNT = join(PROJECT, 'wasm-jobs', 'wordcount.wasm')
+
+describe('compute moves to the data: three peers on 127.0.0.1', () => {
+  const repos: Array<Awaited<ReturnType<typeof tempRepo>>> = []
+  const daemons: RunningDaemon[] = []
+  let books: string
+  let result: any
+
+  beforeAll(async () => {
+    for (let i = 0; i < 3; i++) repos.push(await tempRepo())
+    const [a, b, c] = repos
+    books = (await ok(['add', '-r', '-Q', join(FIXTURES, 'books')], { repo: a.repo })).stdout.trim()
+    for (const r of repos) daemons.push(await startDaemon(r.repo))
+    await ok(['peers', 'connect', daemons[0].addrs[0]], { repo: b.repo })
+    await ok(['peers', 'connect', daemons[0].addrs[0]], { repo: c.repo })
+    result = JSON.parse((await ok(['run', WORDCOUNT, '--input', books, '--on', 'auto', '--json'], { repo: c.repo })).stdout)
+  })
+  afterAll(async () => {
+    for (const d of daemons) await d.stop()
+    for (const r of repos) await r.cleanup()
+  })
+
+  it('C runs a job --on auto: it runs on A, which holds the data, and the receipt names A', async () => {
+    expect(result).toMatchObject({ status: 'exit', exitCode: 0, executor: daemons[0].peerId })
+    const receipt = JSON.parse((await ok(['receipt', 'show', result.receipt, '--json'], { repo: repos[2].repo })).stdout)
+    expect(receipt.executor).toBe(daemons[0].peerId)
+  })
+
+  it('gives the same output CID as a local run would', async () => {
+    const local = await tempRepo()
+    try {
+      const cid = (await ok(['add', '-r', '-Q', join(FIXTURES, 'books')], { repo: local.repo })).stdout.trim()
+      const mine = JSON.parse((await ok(['run', WORDCOUNT, '--input', cid, '--json'], { repo: local.repo })).stdout)
+      expect([mine.job, mine.output, mine.fuel]).toEqual([result.job, result.output, result.fuel])
+    } finally {
+      await local.cleanup()
+    }
+  })
+
+  it('B, which has none of it, verifies the receipt by CID over the network', async () => {
+    const r = await dcx(['verify', result.receipt, '--json'], { repo: repos[1].repo })
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ verified: true, executor: daemons[0].peerId })
+  })
+
+  it('C received the output but none of the input\'s blocks', async () => {
+    await daemons[2].stop()
+    const [, , c] = repos
+    expect((await ok(['cat', `${result.output}/stdout`], { repo: c.repo })).stdout).toBe(result.stdout)
+    const input = await dcx(['cat', `${books}/river.txt`], { repo: c.repo })
+    expect(input.code).toBe(1)
+    expect(errorLine(input)).toMatch(/is not in the repo/)
+    await ok(['repo', 'verify'], { repo: c.repo })
+  })
+
+  it('a job over the executor\'s limits is refused with a clear line', async () => {
+    const r = await dcx(['run', WORDCOUNT, '--input', books, '--on', daemons[0].peerId, '--fuel', '500000000000'], { repo: repos[1].repo })
+    expect(r.code).toBe(1)
+    expect(errorLine(r)).toMatch(/refused the job: fuel 500000000000 is over its limit/)
+  })
+})
