@@ -104,7 +104,7 @@ const handlers: Record<string, Handler> = {
   '/v0/cat': async ({ node }, args, res, signal) => {
     // streams the bytes; blocks the repo lacks are fetched from peers by bitswap
     const target = parseCidPath(String(args.target))
-    const chunks = cat(target, node.blockstore as any, { offset: args.offset, length: args.length, signal })
+    const chunks = cat(target, node.blockstore as any, { offset: args.offset, length: args.length, signal, blockReadConcurrency: 32 })
     const first = await chunks.next()
     res.writeHead(200, { 'content-type': 'application/octet-stream' })
     if (first.done !== true) res.write(first.value)

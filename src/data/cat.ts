@@ -9,6 +9,8 @@ export interface CatOptions extends AbortOptions {
   offset?: number
   /** Read at most this many bytes */
   length?: number
+  /** Blocks fetched at once (for a network-backed store, where each read is a round trip) */
+  blockReadConcurrency?: number
 }
 
 /** Stream the bytes of a file (UnixFS file, raw block or identity CID) */
@@ -21,7 +23,7 @@ export async function * cat (target: CidPath, blockstore: ReadableStorage, optio
   if (link != null) throw new InvalidArgumentError(`${target.text} is a symlink to '${link}': cat the target instead`)
   if (entry.type === 'object') throw new NotAFileError(target.text)
   try {
-    yield * entry.content({ offset: options.offset, length: options.length, signal: options.signal } as any)
+    yield * entry.content({ offset: options.offset, length: options.length, signal: options.signal, blockReadConcurrency: options.blockReadConcurrency } as any)
   } catch (err) {
     throw translateExportError(err, target)
   }

@@ -38,7 +38,8 @@ export async function createNode (init: NodeInit) {
     addresses: { listen: init.config.listen },
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // bitswap sends 1 MiB blocks: a larger window than the 256 KiB default keeps them moving
+    streamMuxers: [yamux({ streamOptions: { initialStreamWindowSize: 4 * 2 ** 20, maxStreamWindowSize: 16 * 2 ** 20 } })],
     services: {
       identify: identify(),
       ping: ping(),
