@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { InvalidArgumentError } from '../errors.js'
@@ -52,12 +52,24 @@ export function memoryPages (limit: number): number {
  */
 export async function prepareModule (original: Uint8Array, options: PrepareOptions): Promise<PreparedModule> {
   const pages = memoryPages(options.memoryLimit)
-  const started = performance.now()
   validateModule(original, pages * PAGE)
   const hash = createHash('sha256').update(original).digest('hex')
   const key = `${hash}-abi${RUNTIME_ABI_VERSION}-m${pages}`
   const hit = memoryCache.get(key)
   if (hit !== undefined) return { ...hit, cached: true, rewriteMs: 0 }
+  // concurrent jobs with one module share one rewrite
+  let pending = inFlight.get(key)
+  if (pending === undefined) {
+    pending = prepareUncached(original, options, pages, hash, key).finally(() => inFlight.delete(key))
+    inFlight.set(key, pending)
+  }
+  return await pending
+}
+
+const inFlight = new Map<string, Promise<PreparedModule>>()
+
+async function prepareUncached (original: Uint8Array, options: PrepareOptions, pages: number, hash: string, key: string): Promise<PreparedModule> {
+  const started = performance.now()
 
   let bytes: Uint8Array | undefined
   let cached = false
@@ -86,7 +98,7 @@ export async function prepareModule (original: Uint8Array, options: PrepareOptio
   const rewriteMs = cached ? 0 : performance.now() - started
   if (file !== undefined && !cached) {
     await mkdir(options.cacheDir!, { recursive: true })
-    const tmp = `${file}.${process.pid}.tmp`
+    const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`
     await writeFile(tmp, bytes)
     await rename(tmp, file)
   }
