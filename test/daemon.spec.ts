@@ -53,8 +53,22 @@ describe('dcx daemon', () => {
     expect((await ok(['peers', 'ls'], { repo: b.repo })).stdout).not.toContain(da.peerId)
   })
 
-  it('keeps the repo locked: a writer names the daemon in one line', async () => {
-    const r = await dcx(['add', join(FIXTURES, 'books', 'river.txt')], { repo: a.repo })
+  it('takes adds, pins and gc through its API while it holds the repo', async () => {
+    const added = (await ok(['add', '-Q', join(FIXTURES, 'sales.csv')], { repo: a.repo })).stdout.trim()
+    expect((await ok(['pin', 'ls', '-q'], { repo: a.repo })).stdout).toContain(added)
+    await ok(['pin', 'rm', added], { repo: a.repo })
+    const gc = JSON.parse((await ok(['repo', 'gc', '--json'], { repo: a.repo })).stdout)
+    expect(gc.removed).toContain(added)
+  })
+
+  it('pins a DAG it lacks by fetching it from a peer', async () => {
+    await ok(['peers', 'connect', da.addrs[0]], { repo: b.repo })
+    const r = await ok(['pin', 'add', books], { repo: b.repo })
+    expect(r.stdout).toBe(`pinned ${books} recursively\n`)
+  })
+
+  it('keeps the repo locked for writers it does not serve yet, naming itself', async () => {
+    const r = await dcx(['dag', 'import', join(FIXTURES, 'car', 'dir-with-files.car')], { repo: a.repo })
     expect(r.code).toBe(1)
     expect(errorLine(r)).toMatch(/in use by `dcx daemon`/)
   })

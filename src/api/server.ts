@@ -7,6 +7,8 @@ import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { parseCid, parseCidPath } from '../data/cid-path.js'
 import { walkDag } from '../data/walk.js'
+import { addAndPin } from '../data/add.js'
+import { gc } from '../data/gc.js'
 import { executeSpec } from '../jobs/execute.js'
 import { parseSeed } from '../jobs/parse.js'
 import { loadReceipt } from '../jobs/receipts.js'
@@ -48,6 +50,19 @@ function send (res: ServerResponse, status: number, value: unknown): void {
 
 type Handler = (ctx: ApiContext, args: any, res: ServerResponse, signal: AbortSignal) => Promise<unknown>
 
+/**
+ * Writers inside the daemon take turns, as separate processes would on the
+ * repo lock: an add and its pins never interleave with a gc.
+ */
+let writing: Promise<unknown> = Promise.resolve()
+function exclusive (handler: Handler): Handler {
+  return async (...a) => {
+    const turn = writing.then(async () => await handler(...a))
+    writing = turn.catch(() => {})
+    return await turn
+  }
+}
+
 const handlers: Record<string, Handler> = {
   '/v0/id': async ({ node }) => ({
     peerId: node.libp2p.peerId.toString(),
@@ -63,7 +78,49 @@ const handlers: Record<string, Handler> = {
     await node.libp2p.hangUp(peerIdFromString(String(args.peer)))
     return { peer: String(args.peer) }
   },
-  '/v0/run': async ({ node, jobs }, a, _res, signal) => {
+  '/v0/add': exclusive(async ({ jobs }, a, _res, signal) => {
+    const out = []
+    for await (const added of addAndPin(a.paths, jobs.blockstore, a.pin === false ? undefined : jobs.pins, { ...a.options, signal })) {
+      out.push({ cid: added.cid.toString(), name: added.name, size: added.size.toString() })
+    }
+    return out
+  }),
+  '/v0/pin/add': exclusive(async ({ node, jobs }, a, _res, signal) => {
+    const out = []
+    for (const c of a.cids) {
+      const cid = parseCid(String(c))
+      // fetch what the repo lacks from peers first; the pin is written once the DAG is whole
+      if (a.recursive !== false) await walkDag(cid, networkBlocks(node), { readLeaves: true, signal })
+      else await networkBlocks(node).getBytes(cid, { signal })
+      const pin = await jobs.pins.add(cid, { type: a.recursive === false ? 'direct' : 'recursive', signal })
+      out.push({ cid: pin.cid.toString(), type: pin.type })
+    }
+    return out
+  }),
+  '/v0/pin/rm': exclusive(async ({ jobs }, a) => {
+    for (const c of a.cids) await jobs.pins.rm(parseCid(String(c)))
+    return a.cids.map((c: string) => ({ cid: c }))
+  }),
+  '/v0/pin/ls': async ({ jobs }, _a, _res, signal) => {
+    const out = []
+    for await (const pin of jobs.pins.ls({ signal })) out.push({ cid: pin.cid.toString(), type: pin.type })
+    return out
+  },
+  '/v0/repo/gc': exclusive(async ({ jobs }, _a, _res, signal) => {
+    const removed: string[] = []
+    let bytes = 0
+    for await (const r of gc(jobs.blockstore, jobs.pins, { signal })) { removed.push(r.cid.toString()); bytes += r.bytes }
+    return { removed, bytes }
+  }),
+  '/v0/receipts/ls': async ({ jobs }, _a, _res, signal) => {
+    const out = []
+    for await (const { job, receipt } of jobs.receipts.ls({ signal })) {
+      const r = await loadReceipt(receipt, jobs.blockstore)
+      out.push({ receipt: receipt.toString(), job: job.toString(), status: r.status, exitCode: r.exitCode, time: r.time, output: r.output.toString() })
+    }
+    return out
+  },
+  '/v0/run': exclusive(async ({ node, jobs }, a, _res, signal) => {
     const moduleBytes = a.module !== undefined
       ? new Uint8Array(Buffer.from(String(a.module), 'base64'))
       : await networkBlocks(node).getBytes(parseCid(String(a.moduleCid)), { signal })
@@ -91,7 +148,7 @@ const handlers: Record<string, Handler> = {
       return await summarize({ job, spec, receipt: { cid: previous, value: await loadReceipt(previous, jobs.blockstore) }, cached: true }, jobs.blockstore)
     }
     return await summarize(await runRemote(node, jobs, spec, moduleBytes, on, { signal }), jobs.blockstore)
-  },
+  }),
   '/v0/verify': async ({ node, jobs }, a, _res, signal) => {
     // the re-run reads through the network: spec, module and inputs may live elsewhere
     const ctx = { blockstore: networkBlocks(node) as RepoBlockstore, cacheDir: jobs.cacheDir }

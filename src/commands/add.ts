@@ -1,5 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
+import { resolve } from 'node:path'
+import { runningDaemon } from '../cli/daemon.js'
 import { withRepo } from '../cli/open.js'
 import { progressBar } from '../cli/progress.js'
 import type { Progress } from '../cli/progress.js'
@@ -84,8 +86,19 @@ The default profile is IPIP-499 unixfs-v1-2025 (CIDv1, raw leaves, 1 MiB chunks,
     }
     const pending: string[] = []
     try {
+      const daemon = flags['only-hash'] ? undefined : await runningDaemon(this.repoRoot(flags.repo))
       if (flags['only-hash']) await consume(discardStore, undefined)
-      else await withRepo(this.repoRoot(flags.repo), 'add', async repo => consume(repo.blockstore, flags.pin ? repo.pins : undefined))
+      else if (daemon !== undefined) {
+        // the daemon holds the repo: it reads the same paths and adds them
+        const { signal: _s, onProgress: _p, ...plain } = options
+        const added = await daemon.call<AddedJson[]>('/v0/add', { paths: paths.map(p => resolve(p)), options: plain, pin: flags.pin })
+        for (const a of added) {
+          results.push(a)
+          if (!flags.quieter) this.log(flags.quiet ? a.cid : a.name === '' ? `added ${a.cid}` : `added ${a.cid} ${a.name}`)
+        }
+        if (flags.quieter && added.length > 0) this.log(added[added.length - 1].cid)
+        return results
+      } else await withRepo(this.repoRoot(flags.repo), 'add', async repo => consume(repo.blockstore, flags.pin ? repo.pins : undefined))
     } finally {
       bar?.stop()
       for (const line of pending) this.log(line)

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
+import { runningDaemon } from '../../cli/daemon.js'
 import { withRepo } from '../../cli/open.js'
 import { parseCid } from '../../data/cid-path.js'
 
@@ -16,6 +17,13 @@ export default class PinAdd extends DcxCommand {
   async run (): Promise<Array<{ cid: string, type: string }>> {
     const { flags, argv } = await this.parse(PinAdd)
     const cids = (argv as string[]).map(parseCid)
+    const daemon = await runningDaemon(this.repoRoot(flags.repo))
+    if (daemon !== undefined) {
+      // through the daemon, a DAG the repo lacks is fetched from peers before it is pinned
+      const out = await daemon.call<Array<{ cid: string, type: string }>>('/v0/pin/add', { cids: cids.map(String), recursive: flags.recursive })
+      for (const pin of out) this.log(`pinned ${pin.cid} ${pin.type === 'recursive' ? 'recursively' : 'directly'}`)
+      return out
+    }
     return withRepo(this.repoRoot(flags.repo), 'pin add', async repo => {
       const out = []
       for (const cid of cids) {

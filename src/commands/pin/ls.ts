@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
+import { runningDaemon } from '../../cli/daemon.js'
 import { withRepo } from '../../cli/open.js'
 
 export default class PinLs extends DcxCommand {
@@ -12,14 +13,13 @@ export default class PinLs extends DcxCommand {
 
   async run (): Promise<Array<{ cid: string, type: string }>> {
     const { flags } = await this.parse(PinLs)
-    return withRepo(this.repoRoot(flags.repo), 'pin ls', async repo => {
-      const out = []
-      for await (const pin of repo.pins.ls({ signal: this.signal })) {
-        if (flags.type !== 'all' && pin.type !== flags.type) continue
-        this.log(flags.quiet ? pin.cid.toString() : `${pin.cid} ${pin.type}`)
-        out.push({ cid: pin.cid.toString(), type: pin.type })
-      }
-      return out
-    })
+    const root = this.repoRoot(flags.repo)
+    const daemon = await runningDaemon(root)
+    const all = daemon !== undefined
+      ? await daemon.call<Array<{ cid: string, type: string }>>('/v0/pin/ls')
+      : await withRepo(root, 'pin ls', async repo => (await Array.fromAsync(repo.pins.ls({ signal: this.signal }))).map(p => ({ cid: p.cid.toString(), type: p.type as string })))
+    const out = all.filter(p => flags.type === 'all' || p.type === flags.type)
+    for (const pin of out) this.log(flags.quiet ? pin.cid : `${pin.cid} ${pin.type}`)
+    return out
   }
 }

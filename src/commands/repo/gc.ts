@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
+import { runningDaemon } from '../../cli/daemon.js'
 import { withRepo } from '../../cli/open.js'
 import { gc } from '../../data/gc.js'
 
@@ -12,6 +13,12 @@ export default class RepoGc extends DcxCommand {
 
   async run (): Promise<{ removed: string[], bytes: number }> {
     const { flags } = await this.parse(RepoGc)
+    const daemon = await runningDaemon(this.repoRoot(flags.repo))
+    if (daemon !== undefined) {
+      const r = await daemon.call<{ removed: string[], bytes: number }>('/v0/repo/gc')
+      if (!flags.quiet) for (const cid of r.removed) this.log(`removed ${cid}`)
+      return r
+    }
     return withRepo(this.repoRoot(flags.repo), 'repo gc', async repo => {
       const removed: string[] = []
       let bytes = 0
