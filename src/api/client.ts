@@ -1,7 +1,7 @@
 import { request } from 'node:http'
 import { access } from 'node:fs/promises'
 import { Readable } from 'node:stream'
-import { DaemonError } from '../errors.js'
+import { DaemonError, DcxError } from '../errors.js'
 
 /** A client for a running daemon's control API */
 export interface DaemonClient {
@@ -19,9 +19,11 @@ function post (socket: string, path: string, args: unknown): Promise<import('nod
 
 async function failure (res: import('node:http').IncomingMessage): Promise<never> {
   const text = Buffer.concat(await Array.fromAsync(res as AsyncIterable<Buffer>)).toString('utf8')
-  let message = text
-  try { message = JSON.parse(text).error.message } catch {}
-  throw new DaemonError(message)
+  let error: any
+  try { error = JSON.parse(text).error } catch {}
+  // our own errors cross the socket whole, so a command fails the same way through the daemon as offline
+  if (error?.ours === true) throw new DcxError(String(error.message), String(error.code), Number(error.exitCode ?? 1))
+  throw new DaemonError(String(error?.message ?? text))
 }
 
 /**

@@ -22,7 +22,9 @@ export const JOB_EXIT: Record<string, number> = {
   'out-of-fuel': 4,
   'stack-exhausted': 5,
   trap: 6,
-  timeout: 7
+  timeout: 7,
+  /** not a job status: replicas of the job disagreed */
+  disagreed: 8
 }
 
 /** The exit code for a job that ended with `status` (and `exitCode` for status exit) */

@@ -21,16 +21,15 @@ export default class Cat extends DcxCommand {
 
   async run (): Promise<{ target: string, bytes: number, base64: string } | undefined> {
     const { args, flags } = await this.parse(Cat)
-    const target = parseCidPath(args.target)
     const root = this.repoRoot(flags.repo)
-    // with a daemon running, read through it: blocks the repo lacks come from peers
+    // with a daemon running, read through it: blocks the repo lacks come from peers, /ipns/ names resolve
     const daemon = await runningDaemon(root)
     const chunks = daemon !== undefined
-      ? await daemon.stream('/v0/cat', { target: target.text, offset: flags.offset, length: flags.length })
-      : cat(target, (await openBlockRepo(root)).blockstore, { offset: flags.offset, length: flags.length, signal: this.signal })
+      ? await daemon.stream('/v0/cat', { target: args.target, offset: flags.offset, length: flags.length })
+      : cat(parseCidPath(args.target), (await openBlockRepo(root)).blockstore, { offset: flags.offset, length: flags.length, signal: this.signal })
     if (this.jsonEnabled()) {
       const data = Buffer.concat(await Array.fromAsync(chunks))
-      return { target: target.text, bytes: data.length, base64: data.toString('base64') }
+      return { target: args.target, bytes: data.length, base64: data.toString('base64') }
     }
     for await (const chunk of chunks) await this.writeStdout(chunk)
     return undefined

@@ -6,12 +6,18 @@ import { openRepo, readIdentity } from '../repo/repo.js'
 import { PinStore } from '../data/pins.js'
 import { ReceiptIndex } from '../jobs/receipts.js'
 import { DEFAULT_POLICY, serveJobs } from '../net/job-protocol.js'
+import { createNameService } from '../net/names.js'
+import { Keystore } from '../repo/keystore.js'
 import type { DcxNode } from '../net/node.js'
 
+/** How often pinned roots are announced again: provider records on the DHT expire (after 48 h on Kubo's DHT) */
+const REPROVIDE_MS = 12 * 3600_000
+
 /** Announce every pinned root on the DHT, so `--on auto` elsewhere can find this peer */
-async function provideRoots (node: DcxNode, pins: PinStore): Promise<void> {
-  for await (const pin of pins.ls()) {
-    try { await (node.routing as any).provide(pin.cid, { signal: AbortSignal.timeout(10_000) }) } catch {}
+async function provideRoots (node: DcxNode, pins: PinStore, signal: AbortSignal): Promise<void> {
+  for await (const pin of pins.ls({ signal })) {
+    if (pin.type !== 'recursive') continue
+    try { await (node.routing as any).provide(pin.cid, { signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]) }) } catch {}
   }
 }
 
@@ -36,9 +42,13 @@ export default class Daemon extends DcxCommand {
         identity,
         cacheDir: repo.paths.wasmCache
       }
-      await serveJobs(node, jobs, { ...DEFAULT_POLICY, ...(repo.config as any).executor })
-      const api = await startApi(repo.paths.api, { node, jobs })
-      void provideRoots(node, jobs.pins)
+      await serveJobs(node, jobs, { ...DEFAULT_POLICY, ...(repo.config as any).executor }, line => { this.log(line) })
+      const keystore = new Keystore(root)
+      const api = await startApi(repo.paths.api, { node, jobs, keystore, names: createNameService(node, keystore) })
+      const providing = new AbortController()
+      const reprovide = (): void => { void provideRoots(node!, jobs.pins, providing.signal) }
+      reprovide()
+      const timer = setInterval(reprovide, REPROVIDE_MS).unref()
       this.log(`peer ID: ${node.libp2p.peerId.toString()}`)
       for (const addr of node.libp2p.getMultiaddrs()) this.log(`listening on ${addr.toString()}`)
       this.log(`API: ${repo.paths.api}`)
@@ -48,6 +58,8 @@ export default class Daemon extends DcxCommand {
         process.once('SIGTERM', stop)
         this.signal.addEventListener('abort', stop, { once: true })
       })
+      clearInterval(timer)
+      providing.abort()
       await new Promise<void>(resolve => api.close(() => resolve()))
       api.closeAllConnections()
     } finally {

@@ -1,13 +1,12 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
 import { progressBar } from '../cli/progress.js'
-import { parseCidPath } from '../data/cid-path.js'
 import { defaultOutputName, get } from '../data/get.js'
-import { openBlockRepo } from '../repo/block-repo.js'
+import { openReadSource } from '../cli/read-source.js'
 
 export default class Get extends DcxCommand {
   static override summary = 'Save a file or directory from the repo to disk'
-  static override description = 'Writes to a temporary name and renames at the end, so an interrupted get leaves nothing at the output path.'
+  static override description = 'Writes to a temporary name and renames at the end, so an interrupted get leaves nothing at the output path. With `dcx daemon` running, blocks the repo lacks come from peers (and stay in the repo, unpinned) and /ipns/ names resolve.'
   static override examples = [
     '<%= config.bin %> get <dir-cid> -o ./books',
     '<%= config.bin %> get <dir-cid>/books/moby.txt -o moby.txt'
@@ -20,8 +19,7 @@ export default class Get extends DcxCommand {
 
   async run (): Promise<{ path: string, files: number, bytes: number }> {
     const { args, flags } = await this.parse(Get)
-    const target = parseCidPath(args.target)
-    const { blockstore } = await openBlockRepo(this.repoRoot(flags.repo))
+    const { target, blockstore } = await openReadSource(this.repoRoot(flags.repo), args.target)
     const out = flags.output ?? defaultOutputName(target)
     const bar = progressBar('saving', undefined)
     let result

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
 import { isFile } from '../cli/is-file.js'
-import { jobExitCode } from '../cli/errors.js'
+import { JOB_EXIT, jobExitCode } from '../cli/errors.js'
 import { withJobs } from '../cli/jobs.js'
 import { progressBar } from '../cli/progress.js'
 import type { Progress } from '../cli/progress.js'
@@ -21,13 +21,17 @@ export default class Run extends DcxCommand {
   static override summary = 'Run a WebAssembly job on pinned data, deterministically, and sign a receipt'
   static override description = `The module (a WASI preview1 command) is stored and pinned as a raw block; the job spec (module, inputs, args, env, limits, seed, runtime ABI) is stored and pinned, and its CID is the job's identity. Inputs mount read-only under /inputs, read lazily from the repo; what the job writes to /outputs, its stdout, stderr and exitCode become the output CID. A signed receipt records the result. The same job again returns the stored receipt at once (--force re-runs, and gets the same output CID).
 
-Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stack exhausted; 6 trapped; 7 wall-clock timeout (not a result: no receipt); 1 dcx could not run it.`
+With a daemon, --on auto sends the job to a peer that provides the inputs (the one providing most of them first; a peer that refuses or fails is named and the next one tried), and only the output comes back. --replicas N runs it on N distinct peers and compares their output CIDs: the majority wins (a tie is settled by re-running here), and a peer that disagrees is named. --publish <key> points that key's IPNS name at the output.
+
+Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stack exhausted; 6 trapped; 7 wall-clock timeout (not a result: no receipt); 8 replicas disagreed (the accepted result is stored, the dissenters are named); 1 dcx could not run it.`
 
   static override examples = [
     '<%= config.bin %> run wasm-jobs/wordcount.wasm --input <cid>',
     '<%= config.bin %> run wasm-jobs/grep.wasm --input <cid> -- -i whale',
     '<%= config.bin %> run job.wasm --input <a>:/inputs/a --input <b>:/inputs/b --env MODE=fast --fuel 1000000 --memory 64MiB',
-    '<%= config.bin %> run <module-cid> --input <cid> --json'
+    '<%= config.bin %> run <module-cid> --input <cid> --json',
+    '<%= config.bin %> run wasm-jobs/wordcount.wasm --input <cid> --on auto --replicas 3',
+    '<%= config.bin %> run wasm-jobs/groupby.wasm --input <cid> --publish results'
   ]
 
   static override strict = false
@@ -40,7 +44,9 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
     seed: Flags.string({ description: 'seed for random_get, in hex (default empty)' }),
     timeout: Flags.string({ description: 'wall-clock safety net, e.g. 30s, 10m (default 10m); a timeout is not a result' }),
     force: Flags.boolean({ description: 'run even if this job has a receipt already' }),
-    on: Flags.string({ description: 'where to run: local, auto (a peer holding the inputs) or a peer ID; needs `dcx daemon` unless local (default: local when the inputs are here, else auto)' })
+    on: Flags.string({ description: 'where to run: local, auto (a peer holding the inputs) or a peer ID; needs `dcx daemon` unless local (default: local when the inputs are here, else auto)' }),
+    replicas: Flags.integer({ min: 1, description: 'run on this many distinct peers and compare their outputs (implies --on auto; needs `dcx daemon`)' }),
+    publish: Flags.string({ description: 'point this key\'s IPNS name at the output (see `dcx key ls`; needs `dcx daemon`)' })
   }
 
   async run (): Promise<RunSummary> {
@@ -77,11 +83,15 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
         seed: flags.seed,
         force: flags.force,
         timeoutMs,
-        on: flags.on
+        on: flags.on,
+        replicas: flags.replicas,
+        publish: flags.publish
       })
       return this.report(summary, false, performance.now() - started)
     }
     if (flags.on !== undefined && flags.on !== 'local') throw new NoDaemonError(root, `run --on ${flags.on}`)
+    if (flags.replicas !== undefined && flags.replicas > 1) throw new NoDaemonError(root, 'run --replicas')
+    if (flags.publish !== undefined) throw new NoDaemonError(root, 'run --publish')
     return await withJobs(root, 'run', async ctx => {
       let bytes: Uint8Array
       let name: string
@@ -113,7 +123,15 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
   }
 
   private async report (json: RunSummary, streamed: boolean, wallMs: number): Promise<RunSummary> {
-    process.exitCode = jobExitCode(json.status, json.exitCode)
+    const dissent = (json.agreement?.dissenters.length ?? 0) > 0
+    process.exitCode = dissent ? JOB_EXIT.disagreed : jobExitCode(json.status, json.exitCode)
+    for (const a of json.attempts ?? []) if (!a.ok) this.warnLine(`${a.why ?? a.peer}; tried the next peer`)
+    if (json.agreement !== undefined) {
+      const { results, decidedBy, output } = json.agreement
+      for (const r of results.filter(r => !r.agrees)) {
+        this.warnLine(`replicas disagree: peer ${r.peer} claims output ${r.output} (receipt ${r.receipt}), not ${output} (decided by ${decidedBy})`)
+      }
+    }
     if (this.jsonEnabled()) return json
     const statusText = json.status === 'exit' ? `exit ${json.exitCode}` : json.status === 'trap' ? `trap (${json.trap})` : json.status
     this.log(`job      ${json.job}`)
@@ -127,6 +145,12 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
     this.log(json.cached ? `time     cached: ran ${json.ranAt} (--force re-runs)` : `time     ${((json.durationMs ?? wallMs) / 1000).toFixed(2)} s`)
     this.log(`output   ${json.output}`)
     this.log(`receipt  ${json.receipt}`)
+    if (json.executor !== null && json.agreement === undefined && json.attempts !== undefined) this.log(`executor ${json.executor}`)
+    if (json.agreement !== undefined) {
+      const agreeing = json.agreement.results.filter(r => r.agrees).length
+      this.log(`replicas ${agreeing} of ${json.agreement.results.length} agree (${json.agreement.decidedBy}): ${json.agreement.results.map(r => `${r.peer}${r.agrees ? '' : ' DISAGREES'}`).join(', ')}`)
+    }
+    if (json.published !== undefined) this.log(`name     /ipns/${json.published.Name}`)
     if (!streamed) {
       this.log('')
       await this.writeStdout(Buffer.from(json.stdout))

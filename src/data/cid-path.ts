@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { InvalidCidError } from '../errors.js'
+import { InvalidArgumentError, InvalidCidError } from '../errors.js'
 
 /** A CID with an optional path inside it, as users type `<cid>[/path]` */
 export interface CidPath {
@@ -23,6 +23,7 @@ export function parseCid (text: string): CID {
  * Parse `<cid>[/path]`, also accepting Kubo's `/ipfs/<cid>[/path]`.
  */
 export function parseCidPath (text: string): CidPath {
+  if (text.startsWith('/ipns/')) throw new InvalidArgumentError(`${text} is an IPNS path: resolve it with \`dcx name resolve\` (needs \`dcx daemon\`), or run the command while the daemon runs`)
   const stripped = text.replace(/^\/ipfs\//, '')
   const [head, ...rest] = stripped.split('/')
   const cid = parseCid(head ?? '')

@@ -1,6 +1,7 @@
 import { resultStdout } from './execute.js'
 import type { ExecutedJob } from './execute.js'
 import type { RepoBlockstore } from '../repo/blockstore.js'
+import type { Agreement } from '../net/replicas.js'
 
 /** What `dcx run` reports, also what the daemon's API answers */
 export interface RunSummary {
@@ -18,6 +19,12 @@ export interface RunSummary {
   /** When a cached receipt's run happened */
   ranAt: string | null
   stdout: string
+  /** Peers asked to run it elsewhere, in order, and what became of each */
+  attempts?: Array<{ peer: string, ok: boolean, why?: string }>
+  /** With replicas: how their outputs compared */
+  agreement?: Agreement
+  /** With --publish: the IPNS name now pointing at the output */
+  published?: { Name: string, Value: string }
 }
 
 /** Summarize a run; a cached result's stdout is read back from its output */

@@ -40,10 +40,20 @@ export const DEFAULT_POLICY: ExecutorPolicy = {
   timeoutMs: 600_000
 }
 
-/** A peer said no, or could not answer */
-export class JobRefusedError extends DcxError {
+/** A peer did not run the job for us; the next one may */
+export class ExecutorError extends DcxError {}
+
+/** A peer said no, or answered with something we cannot accept */
+export class JobRefusedError extends ExecutorError {
   constructor (peer: string, why: string) {
     super(`peer ${peer} refused the job: ${why}`, 'ERR_JOB_REFUSED')
+  }
+}
+
+/** A peer went away or broke off before answering */
+export class NoAnswerError extends ExecutorError {
+  constructor (peer: string, why: string) {
+    super(`peer ${peer} did not answer: ${why}`, 'ERR_JOB_NO_ANSWER')
   }
 }
 
@@ -61,7 +71,7 @@ function refusal (policy: ExecutorPolicy, spec: JobSpec, from: string, running: 
  * run, answer with the signed receipt. Malformed or oversized messages close
  * the stream; the daemon keeps serving.
  */
-export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, policy: ExecutorPolicy): Promise<void> {
+export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, policy: ExecutorPolicy, log: (line: string) => void = () => {}): Promise<void> {
   let running = 0
   await node.libp2p.handle(JOB_PROTOCOL, async (stream, connection) => {
     const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES })
@@ -84,7 +94,7 @@ export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, polic
     const from = connection.remotePeer.toString()
     try {
       const no = refusal(policy, spec, from, running)
-      if (no !== undefined) { await reply({ type: 'dcx/job-response', ok: false, code: 'ERR_REFUSED', message: no }); return }
+      if (no !== undefined) { log(`job from ${from}: refused, ${no}`); await reply({ type: 'dcx/job-response', ok: false, code: 'ERR_REFUSED', message: no }); return }
       if (!policy.runWithoutInputs) {
         for (const input of spec.inputs) {
           try {
@@ -96,9 +106,16 @@ export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, polic
         }
       }
       running++
+      const job = (await encodeRecord(spec)).cid
+      log(`job ${job} from ${from}: running`)
       try {
         const done = await executeSpec(spec, module, ctx, { timeoutMs: policy.timeoutMs })
-        if (done.receipt === undefined) { await reply({ type: 'dcx/job-response', ok: false, code: 'ERR_TIMEOUT', message: 'the job hit the executor\'s wall-clock timeout' }); return }
+        if (done.receipt === undefined) {
+          log(`job ${job} from ${from}: timed out`)
+          await reply({ type: 'dcx/job-response', ok: false, code: 'ERR_TIMEOUT', message: 'the job hit the executor\'s wall-clock timeout' })
+          return
+        }
+        log(`job ${job} from ${from}: ${done.receipt.value.status}, output ${done.receipt.value.output}`)
         const block = await encodeRecord(done.receipt.value)
         await reply({ type: 'dcx/job-response', ok: true, receipt: block.bytes })
       } finally {
@@ -124,7 +141,8 @@ export async function requestJob (node: DcxNode, peer: PeerId, spec: JobSpec, mo
     response = dagCbor.decode((await lp.read(options)).subarray())
     await stream.close().catch(() => {})
   } catch (err: any) {
-    throw new JobRefusedError(name, `no answer (${String(err?.message ?? err).split('\n')[0]})`)
+    options.signal?.throwIfAborted()
+    throw new NoAnswerError(name, String(err?.message ?? err).split('\n')[0])
   }
   if (response?.ok !== true) throw new JobRefusedError(name, String(response?.message ?? 'malformed response'))
   const bytes: Uint8Array = response.receipt

@@ -1,12 +1,16 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { walkDag } from '../data/walk.js'
-import { DcxError } from '../errors.js'
-import { storeModule } from '../jobs/execute.js'
+import { DcxError, InvalidArgumentError } from '../errors.js'
+import { runJobSpec, storeModule } from '../jobs/execute.js'
 import { encodeRecord } from '../jobs/records.js'
 import { networkBlocks } from './blocks.js'
-import { JOB_PROTOCOL, JobRefusedError, requestJob } from './job-protocol.js'
+import { ExecutorError, JOB_PROTOCOL, requestJob } from './job-protocol.js'
+import { findProviderPeers } from './providers.js'
+import { settleReplicas } from './replicas.js'
+import type { Agreement, ReplicaAnswer } from './replicas.js'
 import type { ExecutedJob, JobContext } from '../jobs/execute.js'
 import type { JobSpec } from '../jobs/records.js'
+import type { RepoBlockstore } from '../repo/blockstore.js'
 import type { DcxNode } from './node.js'
 import type { PeerId } from '@libp2p/interface'
 
@@ -16,57 +20,118 @@ export class NoExecutorError extends DcxError {
   }
 }
 
-/** Peers that may run a job on these inputs: providers first, then connected peers that speak the job protocol */
-async function candidates (node: DcxNode, spec: JobSpec, signal?: AbortSignal): Promise<PeerId[]> {
-  const self = node.libp2p.peerId.toString()
-  const found = new Map<string, PeerId>()
-  for (const input of spec.inputs) {
-    try {
-      for await (const p of (node.routing as any).findProviders(input.cid, { signal: AbortSignal.any([AbortSignal.timeout(3000), ...(signal ? [signal] : [])]) })) {
-        if (p.id.toString() !== self) found.set(p.id.toString(), p.id as PeerId)
-      }
-    } catch {}
-  }
-  for (const conn of node.libp2p.getConnections()) {
-    const peer = conn.remotePeer
-    try {
-      const info = await node.libp2p.peerStore.get(peer)
-      if (info.protocols.includes(JOB_PROTOCOL)) found.set(peer.toString(), peer)
-    } catch {}
-  }
-  return [...found.values()]
+/** One peer asked to run the job, and what became of it */
+export interface Attempt {
+  peer: string
+  ok: boolean
+  why?: string
+}
+
+/** A job run elsewhere: the accepted result, every peer asked, and the replicas' agreement */
+export interface RemoteRun extends ExecutedJob {
+  attempts: Attempt[]
+  agreement?: Agreement
+}
+
+export interface RemoteRunOptions {
+  /** Run on this many distinct peers and compare their outputs (default 1) */
+  replicas?: number
+  signal?: AbortSignal
+  /** Told of each peer that failed or refused before the next one is tried */
+  onAttempt?: (attempt: Attempt) => void
 }
 
 /**
- * Run a job on another peer: send it the spec and module, take back a signed
- * receipt for this very job, then fetch only the output over bitswap and keep
- * it, the spec, the module and the receipt here. The inputs never travel.
+ * Peers that may run a job on these inputs, best first: providers of the
+ * inputs found through the DHT and connected peers that speak the job
+ * protocol, ranked by how many of the inputs each provides.
  */
-export async function runRemote (node: DcxNode, local: Required<JobContext>, spec: JobSpec, module: Uint8Array, on: string, options: { signal?: AbortSignal } = {}): Promise<ExecutedJob> {
+async function candidates (node: DcxNode, spec: JobSpec, signal?: AbortSignal): Promise<PeerId[]> {
+  const found = new Map<string, { id: PeerId, inputs: number }>()
+  await Promise.all(spec.inputs.map(async input => {
+    try {
+      for await (const p of findProviderPeers(node, input.cid, AbortSignal.any([AbortSignal.timeout(3000), ...(signal ? [signal] : [])]))) {
+        const entry = found.get(p.id.toString()) ?? { id: p.id, inputs: 0 }
+        entry.inputs++
+        found.set(p.id.toString(), entry)
+      }
+    } catch {}
+  }))
+  signal?.throwIfAborted()
+  for (const conn of node.libp2p.getConnections()) {
+    const peer = conn.remotePeer
+    if (found.has(peer.toString())) continue
+    try {
+      const info = await node.libp2p.peerStore.get(peer)
+      if (info.protocols.includes(JOB_PROTOCOL)) found.set(peer.toString(), { id: peer, inputs: 0 })
+    } catch {}
+  }
+  return [...found.values()].sort((a, b) => b.inputs - a.inputs).map(c => c.id)
+}
+
+/** Ask peers in turn (`want` at a time) until `want` of them have answered with a checked receipt */
+async function gatherAnswers (node: DcxNode, peers: PeerId[], want: number, spec: JobSpec, module: Uint8Array, options: RemoteRunOptions, attempts: Attempt[]): Promise<ReplicaAnswer[]> {
+  const answers: ReplicaAnswer[] = []
+  const queue = [...peers]
+  while (answers.length < want && queue.length > 0) {
+    const batch = queue.splice(0, want - answers.length)
+    const settled = await Promise.allSettled(batch.map(async peer => await requestJob(node, peer, spec, module, options)))
+    settled.forEach((s, i) => {
+      const peer = batch[i].toString()
+      if (s.status === 'fulfilled') {
+        answers.push({ peer, ...s.value })
+        attempts.push({ peer, ok: true })
+        return
+      }
+      if (!(s.reason instanceof ExecutorError)) throw s.reason
+      const attempt = { peer, ok: false, why: s.reason.message }
+      attempts.push(attempt)
+      options.onAttempt?.(attempt)
+    })
+  }
+  return answers
+}
+
+/**
+ * Run a job on other peers: send the spec and module, take back signed
+ * receipts for this very job, settle on one output (with replicas: the
+ * majority, or a local re-run when there is none), then fetch only that
+ * output over bitswap and keep it, the spec, the module and the receipt here.
+ * The inputs never travel unless a tie must be settled locally. A peer that
+ * refuses or fails is reported and the next one tried.
+ */
+export async function runRemote (node: DcxNode, local: Required<JobContext>, spec: JobSpec, module: Uint8Array, on: string, options: RemoteRunOptions = {}): Promise<RemoteRun> {
+  const replicas = options.replicas ?? 1
+  if (!Number.isInteger(replicas) || replicas < 1) throw new InvalidArgumentError(`--replicas must be a whole number of at least 1, not ${replicas}`)
+  if (replicas > 1 && on !== 'auto') throw new InvalidArgumentError('--replicas needs --on auto: it runs the job on that many distinct providers')
   const peers = on === 'auto' ? await candidates(node, spec, options.signal) : [peerIdFromString(on)]
   if (peers.length === 0) throw new NoExecutorError('no connected peer or provider of the inputs speaks the job protocol')
-  const refusals: string[] = []
-  for (const peer of peers) {
-    let answer
-    try {
-      answer = await requestJob(node, peer, spec, module, options)
-    } catch (err) {
-      if (err instanceof JobRefusedError) { refusals.push(err.message); continue }
-      throw err
-    }
-    const { cid, receipt } = answer
-    await walkDag(receipt.output, networkBlocks(node), { ...options, readLeaves: true })
-    await local.pins.add(receipt.output, { knownComplete: true })
-    await storeModule(module, local)
-    const specBlock = await encodeRecord(spec)
-    await local.blockstore.put(specBlock.cid, specBlock.bytes)
-    // the spec and receipt link the inputs, which stay with the executor: pin the blocks themselves
-    await local.pins.add(specBlock.cid, { type: 'direct' })
-    const receiptBlock = await encodeRecord(receipt)
-    await local.blockstore.put(cid, receiptBlock.bytes)
-    await local.pins.add(cid, { type: 'direct' })
-    await local.receipts.put(specBlock.cid, cid)
-    return { job: specBlock.cid, spec, receipt: { cid, value: receipt }, cached: false }
+  if (peers.length < replicas) throw new NoExecutorError(`--replicas ${replicas} needs ${replicas} peers, only ${peers.length} found (${peers.join(', ')})`)
+  const attempts: Attempt[] = []
+  const answers = await gatherAnswers(node, peers, replicas, spec, module, options, attempts)
+  const failures = attempts.filter(a => !a.ok).map(a => a.why).join('; ')
+  if (answers.length === 0) throw new NoExecutorError(failures)
+  if (answers.length < replicas) throw new NoExecutorError(`only ${answers.length} of ${replicas} replicas answered: ${failures}`)
+
+  const network = networkBlocks(node)
+  const agreement = replicas > 1
+    ? await settleReplicas(answers, async () => (await runJobSpec(spec, { blockstore: network as RepoBlockstore, cacheDir: local.cacheDir }, { signal: options.signal })).output, options.signal)
+    : undefined
+  const accepted = agreement === undefined ? answers[0] : answers.find(a => a.receipt.output.toString() === agreement.output)!
+  const { cid, receipt } = accepted
+  await walkDag(receipt.output, network, { signal: options.signal, readLeaves: true })
+  await local.pins.add(receipt.output, { knownComplete: true })
+  await storeModule(module, local)
+  const specBlock = await encodeRecord(spec)
+  await local.blockstore.put(specBlock.cid, specBlock.bytes)
+  // the spec and receipts link the inputs, which stay with the executors: pin the blocks themselves
+  await local.pins.add(specBlock.cid, { type: 'direct' })
+  for (const answer of answers) {
+    // a dissenting receipt is kept too: it is the signed evidence against its peer
+    const block = await encodeRecord(answer.receipt)
+    await local.blockstore.put(answer.cid, block.bytes)
+    await local.pins.add(answer.cid, { type: 'direct' })
   }
-  throw new NoExecutorError(refusals.join('; '))
+  await local.receipts.put(specBlock.cid, cid)
+  return { job: specBlock.cid, spec, receipt: { cid, value: receipt }, cached: false, attempts, agreement }
 }

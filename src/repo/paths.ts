@@ -13,6 +13,8 @@ export interface RepoPaths {
   wasmCache: string
   /** The running daemon's control API (a Unix socket, mode 0600) */
   api: string
+  /** IPNS keys other than the identity, one file (mode 0600) per name */
+  keystore: string
 }
 
 /**
@@ -34,6 +36,7 @@ export function repoPaths (root: string): RepoPaths {
     datastore: join(root, 'datastore'),
     lock: join(root, 'repo.lock'),
     wasmCache: join(root, 'cache', 'wasm'),
-    api: join(root, 'api.sock')
+    api: join(root, 'api.sock'),
+    keystore: join(root, 'keystore')
   }
 }

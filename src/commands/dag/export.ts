@@ -2,8 +2,8 @@ import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
 import { writeFileWhole } from '../../cli/write-file.js'
 import { exportCar } from '../../data/car/export.js'
-import { parseCid } from '../../data/cid-path.js'
-import { openBlockRepo } from '../../repo/block-repo.js'
+import { InvalidArgumentError } from '../../errors.js'
+import { openReadSource } from '../../cli/read-source.js'
 
 export default class DagExport extends DcxCommand {
   static override summary = 'Write the DAG under a CID as a CARv1 (stdout or -o)'
@@ -15,8 +15,9 @@ export default class DagExport extends DcxCommand {
 
   async run (): Promise<{ root: string, output: string } | undefined> {
     const { args, flags } = await this.parse(DagExport)
-    const cid = parseCid(args.cid)
-    const { blockstore } = await openBlockRepo(this.repoRoot(flags.repo))
+    const { target, blockstore } = await openReadSource(this.repoRoot(flags.repo), args.cid)
+    if (target.segments.length > 0) throw new InvalidArgumentError(`dag export takes a root CID, not a path: ${args.cid}`)
+    const cid = target.cid
     const car = exportCar(cid, blockstore, { signal: this.signal })
     if (flags.output == null) {
       if (this.jsonEnabled()) throw new Error('--json needs -o: the CAR itself goes to stdout')

@@ -1,7 +1,8 @@
-import { basename } from 'node:path'
+import { basename, resolve } from 'node:path'
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
 import { withRepo } from '../../cli/open.js'
+import { runningDaemon } from '../../cli/daemon.js'
 import { progressBar } from '../../cli/progress.js'
 import { importCar } from '../../data/car/import.js'
 import type { CarImportResult } from '../../data/car/import.js'
@@ -22,8 +23,18 @@ A root whose DAG is incomplete is imported but not pinned, and the missing block
 
   async run (): Promise<ImportJson[]> {
     const { flags, argv } = await this.parse(DagImport)
-    return withRepo(this.repoRoot(flags.repo), 'dag import', async repo => {
-      const out: ImportJson[] = []
+    const root = this.repoRoot(flags.repo)
+    const out: ImportJson[] = []
+    const daemon = await runningDaemon(root)
+    if (daemon !== undefined) {
+      // the daemon holds the repo: it imports (and announces the roots it pins)
+      for (const file of argv as string[]) {
+        const r = await daemon.call<Omit<ImportJson, 'file'>>('/v0/dag/import', { file: resolve(file), pinRoots: flags['pin-roots'] })
+        out.push(this.report(file, r))
+      }
+      return out
+    }
+    return await withRepo(root, 'dag import', async repo => {
       for (const file of argv as string[]) {
         const bar = progressBar(`importing ${basename(file)}`, undefined, 'blocks')
         let r: CarImportResult
@@ -32,14 +43,18 @@ A root whose DAG is incomplete is imported but not pinned, and the missing block
         } finally {
           bar.stop()
         }
-        this.log(`imported ${r.blocks} blocks from ${file}`)
-        for (const root of r.roots) {
-          if (root.pinned) this.log(`pinned root ${root.cid}`)
-          else if (root.missing != null) this.warnLine(`root ${root.cid} not pinned: its DAG is incomplete (block ${root.missing} is missing)`)
-        }
-        out.push({ file, blocks: r.blocks, roots: r.roots.map(x => ({ cid: x.cid.toString(), pinned: x.pinned, missing: x.missing })) })
+        out.push(this.report(file, { blocks: r.blocks, roots: r.roots.map(x => ({ cid: x.cid.toString(), pinned: x.pinned, missing: x.missing })) }))
       }
       return out
     })
+  }
+
+  private report (file: string, r: Omit<ImportJson, 'file'>): ImportJson {
+    this.log(`imported ${r.blocks} blocks from ${file}`)
+    for (const root of r.roots) {
+      if (root.pinned) this.log(`pinned root ${root.cid}`)
+      else if (root.missing != null) this.warnLine(`root ${root.cid} not pinned: its DAG is incomplete (block ${root.missing} is missing)`)
+    }
+    return { file, ...r }
   }
 }

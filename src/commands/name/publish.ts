@@ -1,0 +1,31 @@
+import { Args, Flags } from '@oclif/core'
+import { DcxCommand } from '../../cli/base.js'
+import { needDaemon } from '../../cli/need-daemon.js'
+import { parseDuration } from '../../jobs/parse.js'
+import type { Published } from '../../net/names.js'
+
+export default class NamePublish extends DcxCommand {
+  static override summary = 'Point an IPNS name at a CID, signed with one of the repo\'s keys'
+  static override description = 'The record goes to the daemon\'s peers over the LAN DHT and is republished while the daemon runs. Each publish under a key raises its sequence number, so resolvers prefer the newest. Needs `dcx daemon`.'
+  static override examples = [
+    '<%= config.bin %> name publish bafybeig...',
+    '<%= config.bin %> name publish --key results --lifetime 24h --ttl 1m /ipfs/bafybeig.../out.csv'
+  ]
+
+  static override args = { value: Args.string({ required: true, description: 'a CID, /ipfs/<cid>[/path] or /ipns/<name>' }) }
+  static override flags = {
+    key: Flags.string({ char: 'k', default: 'self', description: 'name of the key to sign with (see `dcx key ls`)' }),
+    lifetime: Flags.string({ default: '48h', description: 'how long the record is valid, e.g. 24h' }),
+    ttl: Flags.string({ default: '5m', description: 'how long resolvers may cache it, e.g. 30s' })
+  }
+
+  async run (): Promise<Published> {
+    const { args, flags } = await this.parse(NamePublish)
+    const lifetime = parseDuration(flags.lifetime)
+    const ttl = parseDuration(flags.ttl)
+    const daemon = await needDaemon(this.repoRoot(flags.repo), 'name publish')
+    const r = await daemon.call<Published>('/v0/name/publish', { value: args.value, key: flags.key, lifetime, ttl })
+    this.log(`Published to ${r.Name}: ${r.Value}`)
+    return r
+  }
+}

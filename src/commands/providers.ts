@@ -1,0 +1,26 @@
+import { Args, Flags } from '@oclif/core'
+import { DcxCommand } from '../cli/base.js'
+import { needDaemon } from '../cli/need-daemon.js'
+import { parseCid } from '../data/cid-path.js'
+import { parseDuration } from '../jobs/parse.js'
+
+export default class Providers extends DcxCommand {
+  static override summary = 'Find peers that provide a CID, through the daemon\'s DHT'
+  static override description = 'Like `ipfs routing findprovs`: one peer ID per line. Daemons announce the roots they pin, so this shows where `dcx run --on auto` could send a job. Needs `dcx daemon`.'
+  static override examples = ['<%= config.bin %> providers bafybeig...', '<%= config.bin %> providers bafybeig... -n 5 --timeout 30s --json']
+  static override args = { cid: Args.string({ required: true, description: 'CID to look up' }) }
+  static override flags = {
+    'num-providers': Flags.integer({ char: 'n', default: 20, min: 1, description: 'stop after this many' }),
+    timeout: Flags.string({ default: '10s', description: 'how long to search' })
+  }
+
+  async run (): Promise<Array<{ peer: string, addrs: string[] }>> {
+    const { args, flags } = await this.parse(Providers)
+    const cid = parseCid(args.cid)
+    const timeoutMs = parseDuration(flags.timeout)
+    const daemon = await needDaemon(this.repoRoot(flags.repo), 'providers')
+    const found = await daemon.call<Array<{ peer: string, addrs: string[] }>>('/v0/providers', { cid: cid.toString(), limit: flags['num-providers'], timeoutMs })
+    for (const p of found) this.log(p.peer)
+    return found
+  }
+}
