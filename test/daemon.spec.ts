@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -39,6 +40,16 @@ describe('dcx daemon', () => {
     expect(s.mode & 0o777).toBe(0o600)
   })
 
+  // only root can act as another user; CI runs as root
+  it.skipIf(process.getuid?.() !== 0)('refuses a client that is not the repo\'s owner', async () => {
+    const probe = `require('net').connect(${JSON.stringify(join(a.repo, 'api.sock'))}).on('connect', () => { console.log('connected'); process.exit(0) }).on('error', e => { console.log(e.code); process.exit(0) })`
+    const r = spawnSync(process.execPath, ['-e', probe], { uid: 65534, gid: 65534, encoding: 'utf8' })
+    expect(r.stdout.trim()).toBe('EACCES')
+    // and the owner can
+    const mine = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' })
+    expect(mine.stdout.trim()).toBe('connected')
+  })
+
   it('connects to a peer, lists it, and fetches a file the repo lacks from it over bitswap', async () => {
     await ok(['peers', 'connect', da.addrs[0]], { repo: b.repo })
     const peers = (await ok(['peers', 'ls'], { repo: b.repo })).stdout
@@ -46,6 +57,15 @@ describe('dcx daemon', () => {
     const text = (await ok(['cat', `${books}/poems/tides.txt`], { repo: b.repo })).stdout
     expect(text).toBe((await ok(['cat', `${books}/poems/tides.txt`], { repo: a.repo })).stdout)
     expect(text.length).toBeGreaterThan(10)
+  })
+
+  it('ls and get what the repo lacks by fetching from peers, with the same output as offline', async () => {
+    const lsHere = (await ok(['ls', `${books}/poems`], { repo: a.repo })).stdout
+    expect((await ok(['ls', `${books}/poems`], { repo: b.repo })).stdout).toBe(lsHere)
+    const out = join(b.dir, 'got-books')
+    const got = await ok(['get', books, '-o', out], { repo: b.repo })
+    expect(got.stdout).toMatch(new RegExp(`^saved ${books} to .*got-books \\(\\d+ files, \\d+ bytes\\)\n$`))
+    expect((await ok(['add', '-r', '-Q', '-n', out], { repo: b.repo })).stdout.trim()).toBe(books)
   })
 
   it('disconnects from a peer', async () => {
@@ -67,10 +87,16 @@ describe('dcx daemon', () => {
     expect(r.stdout).toBe(`pinned ${books} recursively\n`)
   })
 
-  it('keeps the repo locked for writers it does not serve yet, naming itself', async () => {
-    const r = await dcx(['dag', 'import', join(FIXTURES, 'car', 'dir-with-files.car')], { repo: a.repo })
-    expect(r.code).toBe(1)
-    expect(errorLine(r)).toMatch(/in use by `dcx daemon`/)
+  it('takes dag import, repo stat, repo verify and pin verify through its API while it holds the repo', async () => {
+    const r = await ok(['dag', 'import', join(FIXTURES, 'car', 'dir-with-files.car')], { repo: a.repo })
+    const root = /^pinned root (\S+)$/m.exec(r.stdout)![1]
+    expect((await ok(['pin', 'ls', '-q'], { repo: a.repo })).stdout).toContain(root)
+    expect((await ok(['repo', 'verify'], { repo: a.repo })).stdout).toBe('verified repo integrity\n')
+    expect((await ok(['pin', 'verify'], { repo: a.repo })).stdout).toContain(`${root} ok`)
+    expect(JSON.parse((await ok(['repo', 'stat', '--json'], { repo: a.repo })).stdout).Pins).toBeGreaterThanOrEqual(2)
+    const missing = await dcx(['dag', 'import', join(FIXTURES, 'no-such.car')], { repo: a.repo })
+    expect(missing.code).toBe(1)
+    expect(errorLine(missing)).toMatch(/no-such\.car: no such file/)
   })
 
   it('stops cleanly on SIGTERM: socket removed, the fetched blocks kept, the repo intact', async () => {

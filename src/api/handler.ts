@@ -29,3 +29,12 @@ export function exclusive (handler: Handler): Handler {
     return await turn
   }
 }
+
+/** Wait for the writer running now and those queued behind it */
+export async function writersDone (): Promise<void> {
+  let seen
+  do {
+    seen = writing
+    await seen
+  } while (seen !== writing)
+}

@@ -5,12 +5,13 @@ import { dataHandlers } from './handlers/data.js'
 import { jobHandlers } from './handlers/jobs.js'
 import { nameHandlers } from './handlers/names.js'
 import { peerHandlers } from './handlers/peers.js'
+import { repoHandlers } from './handlers/repo.js'
 import type { ApiContext, Handler } from './handler.js'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 
 export type { ApiContext }
 
-const handlers: Record<string, Handler> = { ...peerHandlers, ...dataHandlers, ...jobHandlers, ...nameHandlers }
+const handlers: Record<string, Handler> = { ...peerHandlers, ...dataHandlers, ...jobHandlers, ...nameHandlers, ...repoHandlers }
 
 async function body (req: IncomingMessage): Promise<any> {
   const chunks: Buffer[] = []

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises'
 import { DcxCommand } from '../cli/base.js'
 import { startApi } from '../api/server.js'
+import { writersDone } from '../api/handler.js'
 import { createNode } from '../net/node.js'
 import { openRepo, readIdentity } from '../repo/repo.js'
 import { PinStore } from '../data/pins.js'
@@ -42,7 +43,7 @@ export default class Daemon extends DcxCommand {
         identity,
         cacheDir: repo.paths.wasmCache
       }
-      await serveJobs(node, jobs, { ...DEFAULT_POLICY, ...(repo.config as any).executor }, line => { this.log(line) })
+      const executor = await serveJobs(node, jobs, { ...DEFAULT_POLICY, ...(repo.config as any).executor }, line => { this.log(line) })
       const keystore = new Keystore(root)
       const api = await startApi(repo.paths.api, { node, jobs, keystore, names: createNameService(node, keystore) })
       const providing = new AbortController()
@@ -60,7 +61,15 @@ export default class Daemon extends DcxCommand {
       })
       clearInterval(timer)
       providing.abort()
-      await new Promise<void>(resolve => api.close(() => resolve()))
+      // no new work; what is under way finishes, so nothing is left half-written
+      const closed = new Promise<void>(resolve => api.close(() => resolve()))
+      const finishing = executor.running()
+      if (finishing > 0) this.log(`stopping: finishing ${finishing} running job(s) (Ctrl-C again to abandon them)`)
+      await executor.drain()
+      // their requesters fetch the outputs right after the answer: give them a moment before bitswap goes away
+      if (finishing > 0) await new Promise(resolve => setTimeout(resolve, 1000))
+      await writersDone()
+      await closed
       api.closeAllConnections()
     } finally {
       await node?.stop().catch(() => {})

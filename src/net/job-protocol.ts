@@ -71,8 +71,10 @@ function refusal (policy: ExecutorPolicy, spec: JobSpec, from: string, running: 
  * run, answer with the signed receipt. Malformed or oversized messages close
  * the stream; the daemon keeps serving.
  */
-export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, policy: ExecutorPolicy, log: (line: string) => void = () => {}): Promise<void> {
+export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, policy: ExecutorPolicy, log: (line: string) => void = () => {}): Promise<JobServer> {
   let running = 0
+  let closing = false
+  let drained: (() => void) | undefined
   await node.libp2p.handle(JOB_PROTOCOL, async (stream, connection) => {
     const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES })
     const reply = async (value: object): Promise<void> => {
@@ -93,7 +95,7 @@ export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, polic
     }
     const from = connection.remotePeer.toString()
     try {
-      const no = refusal(policy, spec, from, running)
+      const no = closing ? 'it is shutting down' : refusal(policy, spec, from, running)
       if (no !== undefined) { log(`job from ${from}: refused, ${no}`); await reply({ type: 'dcx/job-response', ok: false, code: 'ERR_REFUSED', message: no }); return }
       if (!policy.runWithoutInputs) {
         for (const input of spec.inputs) {
@@ -120,11 +122,27 @@ export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, polic
         await reply({ type: 'dcx/job-response', ok: true, receipt: block.bytes })
       } finally {
         running--
+        if (running === 0) drained?.()
       }
     } catch (err: any) {
       await reply({ type: 'dcx/job-response', ok: false, code: err?.code ?? 'ERR_INTERNAL', message: String(err?.message ?? err).split('\n')[0] }).catch(() => {})
     }
   }, { maxInboundStreams: 256 })
+  return {
+    running: () => running,
+    drain: async () => {
+      closing = true
+      if (running > 0) await new Promise<void>(resolve => { drained = resolve })
+    }
+  }
+}
+
+/** The executor side of the job protocol, as the daemon holds it */
+export interface JobServer {
+  /** Jobs running now */
+  running: () => number
+  /** Refuse new jobs and wait for the running ones to finish and be answered */
+  drain: () => Promise<void>
 }
 
 /**

@@ -1,5 +1,6 @@
 import { DcxCommand } from '../../cli/base.js'
 import { withRepo } from '../../cli/open.js'
+import { runningDaemon } from '../../cli/daemon.js'
 import { verifyPins } from '../../data/verify.js'
 
 export default class PinVerify extends DcxCommand {
@@ -9,14 +10,18 @@ export default class PinVerify extends DcxCommand {
 
   async run (): Promise<Array<{ cid: string, ok: boolean, problem?: string }>> {
     const { flags } = await this.parse(PinVerify)
-    const out = await withRepo(this.repoRoot(flags.repo), 'pin verify', async repo => {
-      const rows = []
-      for await (const { pin, problem } of verifyPins(repo.pins, repo.blockstore, { signal: this.signal })) {
-        this.log(problem == null ? `${pin.cid} ok` : `${pin.cid} broken: ${problem.problem}`)
-        rows.push({ cid: pin.cid.toString(), ok: problem == null, problem: problem?.problem })
-      }
-      return rows
-    })
+    const root = this.repoRoot(flags.repo)
+    const daemon = await runningDaemon(root)
+    const out: Array<{ cid: string, ok: boolean, problem?: string }> = daemon !== undefined
+      ? await daemon.call('/v0/pin/verify')
+      : await withRepo(root, 'pin verify', async repo => {
+        const rows = []
+        for await (const { pin, problem } of verifyPins(repo.pins, repo.blockstore, { signal: this.signal })) {
+          rows.push({ cid: pin.cid.toString(), ok: problem == null, problem: problem?.problem })
+        }
+        return rows
+      })
+    for (const r of out) this.log(r.ok ? `${r.cid} ok` : `${r.cid} broken: ${r.problem}`)
     if (out.some(r => !r.ok)) process.exitCode = 1
     return out
   }

@@ -1,5 +1,6 @@
 import { DcxCommand } from '../../cli/base.js'
 import { withRepo } from '../../cli/open.js'
+import { runningDaemon } from '../../cli/daemon.js'
 import { progressBar } from '../../cli/progress.js'
 import { verifyBlocks, verifyPins } from '../../data/verify.js'
 import type { Problem } from '../../data/verify.js'
@@ -11,7 +12,9 @@ export default class RepoVerify extends DcxCommand {
 
   async run (): Promise<{ ok: boolean, problems: Problem[] }> {
     const { flags } = await this.parse(RepoVerify)
-    const problems = await withRepo(this.repoRoot(flags.repo), 'repo verify', async repo => {
+    const root = this.repoRoot(flags.repo)
+    const daemon = await runningDaemon(root)
+    const problems = daemon !== undefined ? await daemon.call<Problem[]>('/v0/repo/verify') : await withRepo(root, 'repo verify', async repo => {
       const found: Problem[] = []
       const bar = progressBar('verifying', undefined, 'blocks')
       try {
