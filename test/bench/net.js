@@ -69,6 +69,19 @@ export async function netRows ({ quick }) {
       if (r.executor !== da.peerId || r.receipt == null) throw new Error('remote run did not run remotely')
     }
 
+    process.stderr.write('net: IPNS publish and resolve...\n')
+    const publishes = []
+    const resolves = []
+    for (let i = 0; i < (quick ? 5 : 15); i++) {
+      let t = performance.now()
+      const { Name } = await da.api.call('/v0/name/publish', { key: 'self', value: cid, ttl: 1 })
+      publishes.push(performance.now() - t)
+      t = performance.now()
+      const { Path } = await dc.api.call('/v0/name/resolve', { name: Name, nocache: true })
+      resolves.push(performance.now() - t)
+      if (Path !== `/ipfs/${cid}`) throw new Error(`resolved ${Path}`)
+    }
+
     process.stderr.write(`net: bitswap ${size / MiB} MiB...\n`)
     let peakKiB = 0
     const poll = setInterval(async () => {
@@ -83,6 +96,7 @@ export async function netRows ({ quick }) {
     return [
       `| daemon start to "ready" | ${median(starts).toFixed(0)} ms median |`,
       `| remote trivial job, warm daemons on loopback: submit to receipt checked and output stored (API call) | ${median(trips).toFixed(1)} ms median, ${Math.min(...trips).toFixed(1)} best |`,
+      `| IPNS between two daemons on the LAN DHT: \`name publish\` / \`name resolve --nocache\` on the other daemon (API call) | ${median(publishes).toFixed(1)} ms / ${median(resolves).toFixed(1)} ms median |`,
       `| bitswap transfer of ${size / MiB} MiB between two daemons (dcx cat through the requester) | ${(size / 1e6 / (transferMs / 1000)).toFixed(0)} MB/s, requester peak RSS ${(peakKiB / 1024).toFixed(0)} MiB |`
     ]
   } finally {
