@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dcx, errorLine, FIXTURES, ok, PROJECT, tempRepo } from './helpers/cli.js'
@@ -62,5 +63,55 @@ describe('compute moves to the data: three peers on 127.0.0.1', () => {
     const r = await dcx(['run', WORDCOUNT, '--input', books, '--on', daemons[0].peerId, '--fuel', '500000000000'], { repo: repos[1].repo })
     expect(r.code).toBe(1)
     expect(errorLine(r)).toMatch(/refused the job: fuel 500000000000 is over its limit/)
+  })
+})
+
+describe('--on auto prefers the peer holding the most input bytes', () => {
+  const repos: Array<Awaited<ReturnType<typeof tempRepo>>> = []
+  const daemons: RunningDaemon[] = []
+  const cids: Record<string, string> = {}
+
+  beforeAll(async () => {
+    for (let i = 0; i < 3; i++) repos.push(await tempRepo())
+    const [a, b] = repos
+    cids.books = (await ok(['add', '-r', '-Q', join(FIXTURES, 'books')], { repo: a.repo })).stdout.trim() // 9 kB
+    cids.points = (await ok(['add', '-Q', join(FIXTURES, 'points.csv')], { repo: a.repo })).stdout.trim() // 45 kB
+    cids.sales = (await ok(['add', '-Q', join(FIXTURES, 'sales.csv')], { repo: b.repo })).stdout.trim() // 111 kB
+    for (const r of [a, b]) {
+      // both will run jobs whose inputs they hold only in part, fetching the rest
+      const file = join(r.repo, 'config.json')
+      const config = JSON.parse(await readFile(file, 'utf8'))
+      await writeFile(file, JSON.stringify({ ...config, executor: { runWithoutInputs: true } }))
+    }
+    for (const r of repos) daemons.push(await startDaemon(r.repo))
+    for (const d of daemons.slice(0, 2)) await ok(['peers', 'connect', d.addrs[0]], { repo: repos[2].repo })
+    await ok(['peers', 'connect', daemons[0].addrs[0]], { repo: b.repo })
+  })
+  afterAll(async () => {
+    for (const d of daemons) await d.stop()
+    for (const r of repos) await r.cleanup()
+  })
+
+  it('books + sales runs on B (111 kB held) rather than A (9 kB); books + points on A, which holds both', async () => {
+    const sha = join(PROJECT, 'wasm-jobs', 'sha256sum.wasm')
+    const c = repos[2].repo
+    const one = JSON.parse((await ok(['run', sha, '--input', `${cids.books}:/inputs/books`, '--input', `${cids.sales}:/inputs/sales.csv`, '--on', 'auto', '--json'], { repo: c })).stdout)
+    expect(one.executor).toBe(daemons[1].peerId)
+    const two = JSON.parse((await ok(['run', sha, '--input', `${cids.books}:/inputs/books`, '--input', `${cids.points}:/inputs/points.csv`, '--on', 'auto', '--json'], { repo: c })).stdout)
+    expect(two.executor).toBe(daemons[0].peerId)
+  })
+
+  it('a wrong executor setting in config.json stops the daemon at start with one line', async () => {
+    const t = await tempRepo()
+    try {
+      const file = join(t.repo, 'config.json')
+      await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), executor: { maxFuel: 'lots' } }))
+      const r = await dcx(['daemon'], { repo: t.repo })
+      expect(r.code).toBe(1)
+      expect(errorLine(r)).toBe('Error: config.json: executor.maxFuel must be a number >= 0, not "lots"')
+      await ok(['repo', 'verify'], { repo: t.repo })
+    } finally {
+      await t.cleanup()
+    }
   })
 })

@@ -6,7 +6,7 @@ import { createNode } from '../net/node.js'
 import { openRepo, readIdentity } from '../repo/repo.js'
 import { PinStore } from '../data/pins.js'
 import { ReceiptIndex } from '../jobs/receipts.js'
-import { DEFAULT_POLICY, serveJobs } from '../net/job-protocol.js'
+import { executorPolicy, serveJobs } from '../net/job-protocol.js'
 import { createNameService } from '../net/names.js'
 import { Keystore } from '../repo/keystore.js'
 import type { DcxNode } from '../net/node.js'
@@ -33,6 +33,13 @@ export default class Daemon extends DcxCommand {
     const root = this.repoRoot(flags.repo)
     const identity = await readIdentity(root)
     const repo = await openRepo(root, { command: 'daemon' })
+    let policy
+    try {
+      policy = executorPolicy(repo.config.executor)
+    } catch (err) {
+      await repo.close()
+      throw err
+    }
     let node
     try {
       node = await createNode({ config: repo.config, privateKey: identity.privateKey, blockstore: repo.blockstore as any, datastore: repo.datastore })
@@ -43,7 +50,7 @@ export default class Daemon extends DcxCommand {
         identity,
         cacheDir: repo.paths.wasmCache
       }
-      const executor = await serveJobs(node, jobs, { ...DEFAULT_POLICY, ...(repo.config as any).executor }, line => { this.log(line) })
+      const executor = await serveJobs(node, jobs, policy, line => { this.log(line) })
       const keystore = new Keystore(root)
       const api = await startApi(repo.paths.api, { node, jobs, keystore, names: createNameService(node, keystore) })
       const providing = new AbortController()

@@ -1,11 +1,13 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import { lpStream } from '@libp2p/utils'
 import { CID } from 'multiformats/cid'
+import { heldDagBytes } from '../data/dag-size.js'
 import { walkDag } from '../data/walk.js'
-import { BlockNotFoundError, DcxError } from '../errors.js'
+import { BlockNotFoundError, DcxError, InvalidArgumentError } from '../errors.js'
 import { decodeJobSpec, decodeReceipt, encodeRecord } from '../jobs/records.js'
 import { checkSignature } from '../jobs/receipts.js'
 import { executeSpec } from '../jobs/execute.js'
+import { networkBlocks } from './blocks.js'
 import type { JobContext } from '../jobs/execute.js'
 import type { JobSpec, Receipt } from '../jobs/records.js'
 import type { DcxNode } from './node.js'
@@ -15,6 +17,9 @@ import type { PeerId } from '@libp2p/interface'
 export const JOB_PROTOCOL = '/dcx/job/1.0.0'
 /** Largest message either side reads: a module plus its spec */
 export const MAX_MESSAGE_BYTES = 32 * 2 ** 20
+
+/** Most inputs one have-request may ask about */
+const MAX_HAVE_INPUTS = 256
 
 /** What an executor accepts (repo config `executor`) */
 export interface ExecutorPolicy {
@@ -38,6 +43,31 @@ export const DEFAULT_POLICY: ExecutorPolicy = {
   allow: [],
   runWithoutInputs: false,
   timeoutMs: 600_000
+}
+
+/**
+ * The executor policy from the repo config's `executor` object over the
+ * defaults; a wrong key or type is a clear error at daemon start, not a
+ * surprise when a job arrives.
+ */
+export function executorPolicy (config: Record<string, unknown> | undefined): ExecutorPolicy {
+  const policy: any = { ...DEFAULT_POLICY }
+  for (const [key, value] of Object.entries(config ?? {})) {
+    const expected = DEFAULT_POLICY[key as keyof ExecutorPolicy]
+    const fits = expected === undefined
+      ? false
+      : Array.isArray(expected)
+        ? Array.isArray(value) && value.every(v => typeof v === 'string')
+        : typeof value === typeof expected && (typeof value !== 'number' || (Number.isFinite(value) && value >= 0))
+    if (!fits) {
+      const known = Object.keys(DEFAULT_POLICY).join(', ')
+      throw new InvalidArgumentError(expected === undefined
+        ? `config.json: executor.${key} is not a setting (known: ${known})`
+        : `config.json: executor.${key} must be ${Array.isArray(expected) ? 'a list of peer IDs' : `a ${typeof expected}${typeof expected === 'number' ? ' >= 0' : ''}`}, not ${JSON.stringify(value)}`)
+    }
+    policy[key] = value
+  }
+  return policy
 }
 
 /** A peer did not run the job for us; the next one may */
@@ -85,6 +115,13 @@ export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, polic
     let module: Uint8Array
     try {
       const message: any = dagCbor.decode((await lp.read({ signal: AbortSignal.timeout(30_000) })).subarray())
+      if (message?.type === 'dcx/have-request' && Array.isArray(message.inputs) && message.inputs.length <= MAX_HAVE_INPUTS) {
+        // how much of a job's inputs this peer holds, so a requester can pick the peer holding most
+        let bytes = 0
+        for (const input of message.inputs) bytes += await heldDagBytes(CID.asCID(input) ?? CID.parse(String(input)), ctx.blockstore, { signal: AbortSignal.timeout(10_000) })
+        await reply({ type: 'dcx/have-response', bytes })
+        return
+      }
       if (message?.type !== 'dcx/job-request' || !(message.module instanceof Uint8Array)) throw new Error('not a job request')
       const encoded = await encodeRecord(message.spec)
       spec = decodeJobSpec(encoded.cid, encoded.bytes)
@@ -97,20 +134,19 @@ export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, polic
     try {
       const no = closing ? 'it is shutting down' : refusal(policy, spec, from, running)
       if (no !== undefined) { log(`job from ${from}: refused, ${no}`); await reply({ type: 'dcx/job-response', ok: false, code: 'ERR_REFUSED', message: no }); return }
-      if (!policy.runWithoutInputs) {
+      running++
+      const job = (await encodeRecord(spec)).cid
+      try {
         for (const input of spec.inputs) {
           try {
-            await walkDag(input.cid, ctx.blockstore)
+            // what it lacks is fetched from peers first when it runs jobs on others' data
+            await walkDag(input.cid, policy.runWithoutInputs ? networkBlocks(node) : ctx.blockstore, { readLeaves: policy.runWithoutInputs, signal: AbortSignal.timeout(policy.timeoutMs) })
           } catch (err) {
-            if (err instanceof BlockNotFoundError) { await reply({ type: 'dcx/job-response', ok: false, code: 'ERR_NO_INPUT', message: `it does not hold input ${input.cid}` }); return }
+            if (err instanceof BlockNotFoundError) { log(`job ${job} from ${from}: refused, it lacks input ${input.cid}`); await reply({ type: 'dcx/job-response', ok: false, code: 'ERR_NO_INPUT', message: `it does not hold input ${input.cid}` }); return }
             throw err
           }
         }
-      }
-      running++
-      const job = (await encodeRecord(spec)).cid
-      log(`job ${job} from ${from}: running`)
-      try {
+        log(`job ${job} from ${from}: running`)
         const done = await executeSpec(spec, module, ctx, { timeoutMs: policy.timeoutMs })
         if (done.receipt === undefined) {
           log(`job ${job} from ${from}: timed out`)
@@ -172,4 +208,23 @@ export async function requestJob (node: DcxNode, peer: PeerId, spec: JobSpec, mo
   const sig = await checkSignature(receipt)
   if (!sig.ok) throw new JobRefusedError(name, `its receipt's signature is bad: ${sig.why}`)
   return { cid, receipt }
+}
+
+/**
+ * Ask a peer how many bytes of these inputs it holds in full; undefined when
+ * it cannot say (it does not speak the protocol, or is slow to answer).
+ */
+export async function askHeldBytes (node: DcxNode, peer: PeerId, inputs: CID[], signal?: AbortSignal): Promise<number | undefined> {
+  const options = { signal: AbortSignal.any([AbortSignal.timeout(3000), ...(signal !== undefined ? [signal] : [])]) }
+  try {
+    const stream = await node.libp2p.dialProtocol(peer, JOB_PROTOCOL, options)
+    const lp = lpStream(stream, { maxDataLength: 1024 })
+    await lp.write(dagCbor.encode({ type: 'dcx/have-request', version: 1, inputs }), options)
+    const response: any = dagCbor.decode((await lp.read(options)).subarray())
+    await stream.close().catch(() => {})
+    return response?.type === 'dcx/have-response' && typeof response.bytes === 'number' ? response.bytes : undefined
+  } catch {
+    signal?.throwIfAborted()
+    return undefined
+  }
 }

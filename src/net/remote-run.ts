@@ -4,7 +4,7 @@ import { DcxError, InvalidArgumentError } from '../errors.js'
 import { runJobSpec, storeModule } from '../jobs/execute.js'
 import { encodeRecord } from '../jobs/records.js'
 import { networkBlocks } from './blocks.js'
-import { ExecutorError, JOB_PROTOCOL, requestJob } from './job-protocol.js'
+import { askHeldBytes, ExecutorError, JOB_PROTOCOL, requestJob } from './job-protocol.js'
 import { findProviderPeers } from './providers.js'
 import { settleReplicas } from './replicas.js'
 import type { Agreement, ReplicaAnswer } from './replicas.js'
@@ -44,14 +44,15 @@ export interface RemoteRunOptions {
 /**
  * Peers that may run a job on these inputs, best first: providers of the
  * inputs found through the DHT and connected peers that speak the job
- * protocol, ranked by how many of the inputs each provides.
+ * protocol, ranked by how many bytes of the inputs each holds (asked over
+ * the job protocol), then by how many of the inputs each provides.
  */
 async function candidates (node: DcxNode, spec: JobSpec, signal?: AbortSignal): Promise<PeerId[]> {
-  const found = new Map<string, { id: PeerId, inputs: number }>()
+  const found = new Map<string, { id: PeerId, inputs: number, bytes: number }>()
   await Promise.all(spec.inputs.map(async input => {
     try {
       for await (const p of findProviderPeers(node, input.cid, AbortSignal.any([AbortSignal.timeout(3000), ...(signal ? [signal] : [])]))) {
-        const entry = found.get(p.id.toString()) ?? { id: p.id, inputs: 0 }
+        const entry = found.get(p.id.toString()) ?? { id: p.id, inputs: 0, bytes: 0 }
         entry.inputs++
         found.set(p.id.toString(), entry)
       }
@@ -63,10 +64,17 @@ async function candidates (node: DcxNode, spec: JobSpec, signal?: AbortSignal): 
     if (found.has(peer.toString())) continue
     try {
       const info = await node.libp2p.peerStore.get(peer)
-      if (info.protocols.includes(JOB_PROTOCOL)) found.set(peer.toString(), { id: peer, inputs: 0 })
+      if (info.protocols.includes(JOB_PROTOCOL)) found.set(peer.toString(), { id: peer, inputs: 0, bytes: 0 })
     } catch {}
   }
-  return [...found.values()].sort((a, b) => b.inputs - a.inputs).map(c => c.id)
+  const ranked = [...found.values()]
+  if (ranked.length > 1 && spec.inputs.length > 0) {
+    // ask each how much of the inputs it holds: the one holding most runs it, moving least
+    const inputs = spec.inputs.map(i => i.cid)
+    const held = await Promise.all(ranked.map(async c => await askHeldBytes(node, c.id, inputs, signal)))
+    ranked.forEach((c, i) => { c.bytes = held[i] ?? -1 })
+  }
+  return ranked.sort((a, b) => (b.bytes - a.bytes) || (b.inputs - a.inputs)).map(c => c.id)
 }
 
 /** Ask peers in turn (`want` at a time) until `want` of them have answered with a checked receipt */

@@ -2,6 +2,7 @@ import { DcxCommand } from '../../cli/base.js'
 import { withRepo } from '../../cli/open.js'
 import { runningDaemon } from '../../cli/daemon.js'
 import { repoStat } from '../../data/verify.js'
+import { checkRepo } from '../../repo/block-repo.js'
 import { readConfig } from '../../repo/config.js'
 import { repoPaths } from '../../repo/paths.js'
 
@@ -14,6 +15,7 @@ export default class RepoStat extends DcxCommand {
   async run (): Promise<{ NumObjects: number, RepoSize: number, Pins: number, RepoPath: string, Version: string }> {
     const { flags } = await this.parse(RepoStat)
     const root = this.repoRoot(flags.repo)
+    await checkRepo(repoPaths(root))
     const config = await readConfig(repoPaths(root).config, root)
     const daemon = await runningDaemon(root)
     const s: Counts = daemon !== undefined
