@@ -1,4 +1,5 @@
 import { InvalidArgumentError, NotAFileError } from '../errors.js'
+import { fileContent } from './file-content.js'
 import { resolveEntry, symlinkTarget, translateExportError } from './resolve.js'
 import type { CidPath } from './cid-path.js'
 import type { AbortOptions } from 'abort-error'
@@ -9,8 +10,8 @@ export interface CatOptions extends AbortOptions {
   offset?: number
   /** Read at most this many bytes */
   length?: number
-  /** Blocks fetched at once (for a network-backed store, where each read is a round trip) */
-  blockReadConcurrency?: number
+  /** Blocks read ahead (more for a network-backed store, where each read is a round trip) */
+  window?: number
 }
 
 /** Stream the bytes of a file (UnixFS file, raw block or identity CID) */
@@ -23,7 +24,7 @@ export async function * cat (target: CidPath, blockstore: ReadableStorage, optio
   if (link != null) throw new InvalidArgumentError(`${target.text} is a symlink to '${link}': cat the target instead`)
   if (entry.type === 'object') throw new NotAFileError(target.text)
   try {
-    yield * entry.content({ offset: options.offset, length: options.length, signal: options.signal, blockReadConcurrency: options.blockReadConcurrency } as any)
+    yield * fileContent(entry, blockstore, options)
   } catch (err) {
     throw translateExportError(err, target)
   }

@@ -3,6 +3,7 @@ import { lstat, mkdir, rename, rm, symlink } from 'node:fs/promises'
 import { dirname, join, basename } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { InvalidArgumentError, OutputPathError } from '../errors.js'
+import { fileContent } from './file-content.js'
 import { resolveEntry, symlinkTarget, translateExportError } from './resolve.js'
 import type { CidPath } from './cid-path.js'
 import type { AbortOptions } from 'abort-error'
@@ -87,7 +88,7 @@ async function write (entry: UnixFSEntry, path: string, target: CidPath, blockst
     }
   }
   try {
-    await pipeline(counted(entry.content({ signal: options.signal } as any)), createWriteStream(path), { signal: options.signal })
+    await pipeline(counted(fileContent(entry, blockstore, { signal: options.signal })), createWriteStream(path), { signal: options.signal })
   } catch (err) {
     throw translateExportError(err, target)
   }

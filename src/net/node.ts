@@ -14,6 +14,8 @@ import type { PrivateKey } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
 
+const MiB = 2 ** 20
+
 export interface NodeInit {
   config: RepoConfig
   privateKey: PrivateKey
@@ -38,8 +40,12 @@ export async function createNode (init: NodeInit) {
     addresses: { listen: init.config.listen },
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    // bitswap sends 1 MiB blocks: a larger window than the 256 KiB default keeps them moving
-    streamMuxers: [yamux({ streamOptions: { initialStreamWindowSize: 4 * 2 ** 20, maxStreamWindowSize: 16 * 2 ** 20 } })],
+    // bitswap sends 1 MiB blocks: a larger window than the 256 KiB default keeps
+    // them moving. The read buffer must hold a full window: past its limit a
+    // stream is aborted, and bitswap buffers a new stream's first messages
+    // before it reads them, so a smaller limit silently drops blocks (each one
+    // then waits seconds for the wantlist to be re-sent).
+    streamMuxers: [yamux({ streamOptions: { initialStreamWindowSize: 4 * MiB, maxStreamWindowSize: 16 * MiB, maxReadBufferLength: 32 * MiB } })],
     services: {
       identify: identify(),
       ping: ping(),

@@ -39,13 +39,13 @@ async function daemon (repo) {
   }
 }
 
-export async function netRows ({ quick }) {
+export async function netRows ({ quick, bitswapMiB }) {
   const dir = await mkdtemp(join(tmpdir(), 'dcx-bench-net-'))
   const running = []
   try {
     const a = join(dir, 'a'); const c = join(dir, 'c')
     dcx(['init'], a); dcx(['init'], c)
-    const size = quick ? 64 * MiB : 256 * MiB
+    const size = (bitswapMiB ?? (quick ? 64 : 256)) * MiB
     const file = join(dir, 'data.bin')
     await writeFile(file, createCipheriv('aes-128-ctr', Buffer.alloc(16, 2), Buffer.alloc(16)).update(Buffer.alloc(size)))
     const cid = dcx(['add', '-Q', file], a).trim()
@@ -106,5 +106,6 @@ export async function netRows ({ quick }) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log((await netRows({ quick: process.argv.includes('--quick') })).join('\n'))
+  const at = process.argv.indexOf('--bitswap-mib')
+  console.log((await netRows({ quick: process.argv.includes('--quick'), bitswapMiB: at > 0 ? Number(process.argv[at + 1]) : undefined })).join('\n'))
 }

@@ -62,7 +62,7 @@ export const dataHandlers: Record<string, Handler> = {
   '/v0/cat': async ({ node, names }, args, res, signal) => {
     // streams the bytes; blocks the repo lacks are fetched from peers by bitswap
     const target = parseCidPath(await resolvePath(names, String(args.target), signal))
-    const chunks = cat(target, node.blockstore as any, { offset: args.offset, length: args.length, signal, blockReadConcurrency: 32 })
+    const chunks = cat(target, node.blockstore as any, { offset: args.offset, length: args.length, signal, window: 32 })
     const first = await chunks.next()
     res.writeHead(200, { 'content-type': 'application/octet-stream' })
     if (first.done !== true) res.write(first.value)
