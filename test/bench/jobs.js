@@ -84,7 +84,7 @@ export async function jobRows ({ quick }) {
     const verifyMs = median(Array.from({ length: runs }, () => dcx(['verify', out.receipt], repo).ms))
 
     let nativeMs
-    const gcc = spawnSync('gcc', ['-O2', '-o', join(dir, 'wc-native'), join(ROOT, 'wasm-jobs/src/wordcount.c')])
+    const gcc = spawnSync('gcc', ['-O2', '-o', join(dir, 'wc-native'), join(ROOT, 'wasm-jobs/wordcount.c')])
     if (gcc.status === 0) {
       process.stderr.write('jobs: native wordcount...\n')
       const outputs = join(dir, 'native-out')
