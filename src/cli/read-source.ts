@@ -27,10 +27,6 @@ class PeerBackedBlockstore extends RepoBlockstore {
     await this.daemon.call('/v0/block/fetch', { cid: cid.toString() })
     return await super.getBytes(cid, options)
   }
-
-  override async has (cid: CID, options?: AbortOptions): Promise<boolean> {
-    return await super.has(cid, options)
-  }
 }
 
 /** What a reading command (get, ls, dag export) reads from */

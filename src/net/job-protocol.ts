@@ -112,6 +112,7 @@ export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, polic
       await stream.close()
     }
     let spec: JobSpec
+    let job: CID
     let module: Uint8Array
     try {
       const message: any = dagCbor.decode((await lp.read({ signal: AbortSignal.timeout(30_000) })).subarray())
@@ -125,6 +126,7 @@ export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, polic
       if (message?.type !== 'dcx/job-request' || !(message.module instanceof Uint8Array)) throw new Error('not a job request')
       const encoded = await encodeRecord(message.spec)
       spec = decodeJobSpec(encoded.cid, encoded.bytes)
+      job = encoded.cid
       module = message.module
     } catch {
       stream.abort(new Error('malformed job request'))
@@ -135,7 +137,6 @@ export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, polic
       const no = closing ? 'it is shutting down' : refusal(policy, spec, from, running)
       if (no !== undefined) { log(`job from ${from}: refused, ${no}`); await reply({ type: 'dcx/job-response', ok: false, code: 'ERR_REFUSED', message: no }); return }
       running++
-      const job = (await encodeRecord(spec)).cid
       try {
         for (const input of spec.inputs) {
           try {

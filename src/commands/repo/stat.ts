@@ -2,7 +2,6 @@ import { DcxCommand } from '../../cli/base.js'
 import { withRepo } from '../../cli/open.js'
 import { runningDaemon } from '../../cli/daemon.js'
 import { repoStat } from '../../data/verify.js'
-import { checkRepo } from '../../repo/block-repo.js'
 import { readConfig } from '../../repo/config.js'
 import { repoPaths } from '../../repo/paths.js'
 
@@ -15,17 +14,15 @@ export default class RepoStat extends DcxCommand {
   async run (): Promise<{ NumObjects: number, RepoSize: number, Pins: number, RepoPath: string, Version: string }> {
     const { flags } = await this.parse(RepoStat)
     const root = this.repoRoot(flags.repo)
-    await checkRepo(repoPaths(root))
-    const config = await readConfig(repoPaths(root).config, root)
     const daemon = await runningDaemon(root)
-    const s: Counts = daemon !== undefined
-      ? await daemon.call<Counts>('/v0/repo/stat')
+    const { s, version } = daemon !== undefined
+      ? { s: await daemon.call<Counts>('/v0/repo/stat'), version: (await readConfig(repoPaths(root).config, root)).version }
       : await withRepo(root, 'repo stat', async repo => {
         let pins = 0
         for await (const _ of repo.pins.ls()) pins++
-        return { ...await repoStat(repo.blockstore, { signal: this.signal }), pins }
+        return { s: { ...await repoStat(repo.blockstore, { signal: this.signal }), pins }, version: repo.config.version }
       })
-    const out = { NumObjects: s.numObjects, RepoSize: s.repoSize, Pins: s.pins, RepoPath: root, Version: `dcx-repo@${config.version}` }
+    const out = { NumObjects: s.numObjects, RepoSize: s.repoSize, Pins: s.pins, RepoPath: root, Version: `dcx-repo@${version}` }
     this.log(`NumObjects: ${out.NumObjects}`)
     this.log(`RepoSize:   ${out.RepoSize}`)
     this.log(`Pins:       ${out.Pins}`)
