@@ -67,12 +67,6 @@ export class NotAFileError extends DcxError {
   }
 }
 
-export class NotADirectoryError extends DcxError {
-  constructor (what: string) {
-    super(`${what} is not a directory`, 'ERR_NOT_A_DIRECTORY')
-  }
-}
-
 export class NotUnixFSError extends DcxError {
   constructor (cid: string) {
     super(`${cid} is not UnixFS data: use \`dcx dag export\` to read it as blocks`, 'ERR_NOT_UNIXFS')
@@ -168,5 +162,24 @@ export class CannotVerifyError extends DcxError {
 export class DaemonError extends DcxError {
   constructor (why: string) {
     super(`the daemon refused: ${why}`, 'ERR_DAEMON')
+  }
+}
+
+/** A directory in a DAG names an entry that no file system can hold safely */
+export class UnsafeEntryNameError extends DcxError {
+  /** The name as found, for callers that report it */
+  readonly entry: string
+  constructor (name: string, dir: string, why: string) {
+    super(`directory ${dir} holds an entry named ${JSON.stringify(name)}, which ${why}: the DAG is malformed or hostile, nothing was written from it`, 'ERR_UNSAFE_NAME')
+    this.entry = name
+  }
+}
+
+/** A directory in a DAG lists one name twice (the second would shadow or write through the first) */
+export class DuplicateEntryError extends DcxError {
+  readonly entry: string
+  constructor (name: string, dir: string) {
+    super(`directory ${dir} lists the name ${JSON.stringify(name)} twice: the DAG is malformed or hostile, nothing was written from it`, 'ERR_DUPLICATE_NAME')
+    this.entry = name
   }
 }

@@ -32,8 +32,6 @@ export const UNCOUNTED_LEAF_MAX_SLOTS = 256
 export const HOST_STACK_MB = 64
 
 /** Canonical NaNs */
-export const CANONICAL_NAN_F32 = 0x7fc00000
-export const CANONICAL_NAN_F64 = 0x7ff8000000000000n
 
 /** Trap reasons the instrumented code writes to `dcx:trap` before `unreachable` */
 export const TRAP_OUT_OF_FUEL = 1
