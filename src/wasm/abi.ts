@@ -31,8 +31,6 @@ export const UNCOUNTED_LEAF_MAX_SLOTS = 256
 /** Worker stack size: far above STACK_LIMIT_SLOTS at V8's frame sizes */
 export const HOST_STACK_MB = 64
 
-/** Canonical NaNs */
-
 /** Trap reasons the instrumented code writes to `dcx:trap` before `unreachable` */
 export const TRAP_OUT_OF_FUEL = 1
 export const TRAP_STACK_EXHAUSTED = 2
