@@ -1,4 +1,4 @@
-import { ReceiptIndex } from '../jobs/receipts.js'
+import { jobContext } from '../jobs/context.js'
 import { readIdentity } from '../repo/repo.js'
 import { withRepo } from './open.js'
 import type { JobContext } from '../jobs/execute.js'
@@ -7,11 +7,5 @@ import type { RepoSession } from './open.js'
 /** The repo opened for job commands: blockstore, pins, receipts, identity, module cache */
 export async function withJobs<T> (root: string, command: string, fn: (ctx: Required<JobContext>, repo: RepoSession) => Promise<T>): Promise<T> {
   const identity = await readIdentity(root)
-  return await withRepo(root, command, async repo => await fn({
-    blockstore: repo.blockstore,
-    pins: repo.pins,
-    receipts: new ReceiptIndex(repo.datastore),
-    identity,
-    cacheDir: repo.paths.wasmCache
-  }, repo))
+  return await withRepo(root, command, async repo => await fn(await jobContext(repo, identity), repo))
 }

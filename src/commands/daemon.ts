@@ -4,8 +4,8 @@ import { startApi } from '../api/server.js'
 import { writersDone } from '../api/handler.js'
 import { createNode } from '../net/node.js'
 import { openRepo, readIdentity } from '../repo/repo.js'
-import { PinStore } from '../data/pins.js'
-import { ReceiptIndex } from '../jobs/receipts.js'
+import { jobContext } from '../jobs/context.js'
+import type { PinStore } from '../data/pins.js'
 import { executorPolicy, serveJobs } from '../net/job-protocol.js'
 import { createNameService } from '../net/names.js'
 import { Keystore } from '../repo/keystore.js'
@@ -15,7 +15,7 @@ import type { DcxNode } from '../net/node.js'
 const REPROVIDE_MS = 12 * 3600_000
 
 /** Announce every pinned root on the DHT, so `--on auto` elsewhere can find this peer */
-async function provideRoots (node: DcxNode, pins: PinStore, signal: AbortSignal): Promise<void> {
+async function provideRoots (node: DcxNode, pins: Pick<PinStore, 'ls'>, signal: AbortSignal): Promise<void> {
   for await (const pin of pins.ls({ signal })) {
     if (pin.type !== 'recursive') continue
     try { await (node.routing as any).provide(pin.cid, { signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]) }) } catch {}
@@ -43,13 +43,7 @@ export default class Daemon extends DcxCommand {
     let node
     try {
       node = await createNode({ config: repo.config, privateKey: identity.privateKey, blockstore: repo.blockstore as any, datastore: repo.datastore })
-      const jobs = {
-        blockstore: repo.blockstore,
-        pins: new PinStore(repo.datastore, repo.blockstore),
-        receipts: new ReceiptIndex(repo.datastore),
-        identity,
-        cacheDir: repo.paths.wasmCache
-      }
+      const jobs = await jobContext(repo, identity)
       const executor = await serveJobs(node, jobs, policy, line => { this.log(line) })
       const keystore = new Keystore(root)
       const api = await startApi(repo.paths.api, { node, jobs, keystore, names: createNameService(node, keystore) })

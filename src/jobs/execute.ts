@@ -7,6 +7,7 @@ import { walkDag } from '../data/walk.js'
 import { RUNTIME_ABI_VERSION, RUNTIME_NAME, prepareModule, runModule } from '../wasm/index.js'
 import { DCX_VERSION } from '../version.js'
 import { InvalidArgumentError, UnsupportedAbiError } from '../errors.js'
+import { checkInputs } from './inputs.js'
 import { mountUnixFS } from './mount.js'
 import { decodeJobSpec, encodeRecord } from './records.js'
 import { loadReceipt, signReceipt } from './receipts.js'
@@ -15,19 +16,12 @@ import { buildJobSpec } from './spec.js'
 import type { PinStore } from '../data/pins.js'
 import type { Identity } from '../repo/identity.js'
 import type { RepoBlockstore } from '../repo/blockstore.js'
-import type { Status } from '../wasm/index.js'
+import type { LimitHit, Status } from '../wasm/index.js'
 import type { ReceiptIndex } from './receipts.js'
 import type { JobRequest } from './spec.js'
 import type { JobSpec, Receipt } from './records.js'
 import type { AbortOptions } from 'abort-error'
 import type { ProgressEvent, ProgressOptions } from 'progress-events'
-import type { TreeNode } from '../wasm/index.js'
-
-function treeBytes (node: TreeNode): number {
-  if (node.type === 'dir') return Object.values(node.entries).reduce((n, child) => n + treeBytes(child), 0)
-  if (node.type === 'file') return 'bytes' in node ? node.bytes.length : node.size
-  return 0
-}
 
 /** What running jobs needs from a repo; pins, receipts and identity only for runs that record a result */
 export interface JobContext {
@@ -37,13 +31,18 @@ export interface JobContext {
   identity?: Identity
   /** Where rewritten modules are cached */
   cacheDir?: string
+  /** Where a running job's large outputs spill (the repo's, so a killed run's leftovers are found and removed) */
+  tmpDir?: string
 }
 
 /** Input bytes the job has read so far, of the total it could read */
 export type JobProgress = ProgressEvent<'job:input', { read: number, total: number }>
 
 export interface RunJobOptions extends AbortOptions, ProgressOptions<JobProgress> {
-  /** Wall-clock safety net; a timeout is not a result */
+  /**
+   * Wall-clock safety net, from the call on: checking the inputs, running,
+   * and storing the result all count. A timeout is not a result.
+   */
   timeoutMs?: number
   onStdout?: (chunk: Uint8Array) => void
   onStderr?: (chunk: Uint8Array) => void
@@ -57,6 +56,8 @@ export interface JobRun {
   fuel: number
   /** The result directory; absent for a timeout */
   output?: CID
+  /** Limits the job ran into and went on from */
+  limitsHit: LimitHit[]
   stdout: Uint8Array
   stderr: Uint8Array
   durationMs: number
@@ -80,51 +81,83 @@ export async function loadJobSpec (cid: CID, ctx: Pick<JobContext, 'blockstore'>
   return decodeJobSpec(cid, await ctx.blockstore.getBytes(cid, options))
 }
 
+/** A wall-clock budget started now: a signal that fires when it is spent, and what is left of it */
+function deadline (timeoutMs: number | undefined, signal?: AbortSignal): { signal: AbortSignal | undefined, left: () => number | undefined, expired: () => boolean } {
+  const until = timeoutMs === undefined ? undefined : performance.now() + timeoutMs
+  const timer = timeoutMs === undefined ? undefined : AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)))
+  const signals = [signal, timer].filter((s): s is AbortSignal => s !== undefined)
+  return {
+    signal: signals.length === 0 ? undefined : AbortSignal.any(signals),
+    left: () => until === undefined ? undefined : Math.max(1, Math.ceil(until - performance.now())),
+    expired: () => timer?.aborted === true && signal?.aborted !== true
+  }
+}
+
+function timedOut (startedAt: number): JobRun {
+  return { status: 'timeout', fuel: 0, stdout: new Uint8Array(0), stderr: new Uint8Array(0), limitsHit: [], durationMs: performance.now() - startedAt }
+}
+
 /**
- * Run a job spec: module from the blockstore, inputs mounted lazily from it,
- * the result imported back as a UnixFS directory (not pinned here). The same
- * spec gives the same status, fuel and output CID on every machine.
+ * Run a job spec: module from the blockstore, inputs checked whole and then
+ * mounted lazily from it, the result imported back as a UnixFS directory
+ * (not pinned here). The same spec gives the same status, fuel and output
+ * CID on every machine. `timeoutMs` runs from this call: running out of it
+ * anywhere (the input check, the run, storing the result) is a timeout.
  */
 export async function runJobSpec (spec: JobSpec, ctx: JobContext, options: RunJobOptions = {}): Promise<JobRun> {
   if (spec.runtime.abi !== RUNTIME_ABI_VERSION) throw new UnsupportedAbiError(spec.runtime.abi, RUNTIME_ABI_VERSION)
-  const moduleBytes = await ctx.blockstore.getBytes(spec.module, options)
-  const prepared = await prepareModule(moduleBytes, { memoryLimit: spec.limits.memory, cacheDir: ctx.cacheDir })
-  const mounts = []
-  for (const input of spec.inputs) mounts.push({ path: input.path, node: await mountUnixFS(input.cid, ctx.blockstore, options) })
-  const total = mounts.reduce((n, m) => n + treeBytes(m.node), 0)
-  let read = 0
-  const result = await runModule(prepared, {
-    onInputRead: options.onProgress !== undefined
-      ? (n) => { read += n; options.onProgress?.({ type: 'job:input', detail: { read, total } } as JobProgress) }
-      : undefined,
-    args: [spec.name, ...spec.args],
-    env: spec.env,
-    seed: spec.seed,
-    mounts,
-    limits: {
-      fuel: BigInt(spec.limits.fuel),
-      stdoutBytes: spec.limits.stdout,
-      stderrBytes: spec.limits.stderr,
-      outputBytes: spec.limits.output
-    },
-    timeoutMs: options.timeoutMs,
-    onStdout: options.onStdout,
-    onStderr: options.onStderr
-  })
+  const startedAt = performance.now()
+  const budget = deadline(options.timeoutMs, options.signal)
+  const within = { signal: budget.signal }
   try {
-    const run: JobRun = {
-      status: result.status,
-      exitCode: result.exitCode,
-      trap: result.trap,
-      fuel: Number(result.fuelUsed),
-      stdout: result.stdout,
-      stderr: result.stderr,
-      durationMs: result.durationMs
+    const moduleBytes = await ctx.blockstore.getBytes(spec.module, within)
+    const prepared = await prepareModule(moduleBytes, { memoryLimit: spec.limits.memory, cacheDir: ctx.cacheDir })
+    const { bytes: total } = await checkInputs(spec.inputs, ctx.blockstore, within)
+    const mounts = []
+    for (const input of spec.inputs) mounts.push({ path: input.path, node: await mountUnixFS(input.cid, ctx.blockstore, within) })
+    let read = 0
+    const result = await runModule(prepared, {
+      onInputRead: options.onProgress !== undefined
+        ? (n) => { read += n; options.onProgress?.({ type: 'job:input', detail: { read, total } } as JobProgress) }
+        : undefined,
+      args: [spec.name, ...spec.args],
+      env: spec.env,
+      seed: spec.seed,
+      mounts,
+      limits: {
+        fuel: BigInt(spec.limits.fuel),
+        stdoutBytes: spec.limits.stdout,
+        stderrBytes: spec.limits.stderr,
+        outputBytes: spec.limits.output,
+        outputEntries: spec.limits.outputEntries,
+        outputDepth: spec.limits.outputDepth,
+        inputEntries: spec.limits.inputEntries
+      },
+      timeoutMs: budget.left(),
+      signal: options.signal,
+      spillDir: ctx.tmpDir,
+      onStdout: options.onStdout,
+      onStderr: options.onStderr
+    })
+    try {
+      const run: JobRun = {
+        status: result.status,
+        exitCode: result.exitCode,
+        trap: result.trap,
+        fuel: Number(result.fuelUsed),
+        stdout: result.stdout,
+        stderr: result.stderr,
+        limitsHit: result.limitsHit,
+        durationMs: result.durationMs
+      }
+      if (result.status !== 'timeout') run.output = await importResult(result, ctx.blockstore, within)
+      return run
+    } finally {
+      await result.dispose()
     }
-    if (result.status !== 'timeout') run.output = await importResult(result, ctx.blockstore)
-    return run
-  } finally {
-    await result.dispose()
+  } catch (err) {
+    if (budget.expired()) return timedOut(startedAt)
+    throw err
   }
 }
 
@@ -164,7 +197,14 @@ export async function executeSpec (spec: JobSpec, moduleBytes: Uint8Array, ctx: 
   if (!module.equals(spec.module)) throw new InvalidArgumentError(`the module's bytes hash to ${module}, not to the spec's module ${spec.module}`)
   if (spec.runtime.abi !== RUNTIME_ABI_VERSION) throw new UnsupportedAbiError(spec.runtime.abi, RUNTIME_ABI_VERSION)
   await prepareModule(moduleBytes, { memoryLimit: spec.limits.memory, cacheDir: ctx.cacheDir })
-  for (const input of spec.inputs) await walkDag(input.cid, ctx.blockstore, options)
+  const startedAt = performance.now()
+  const budget = deadline(options.timeoutMs, options.signal)
+  try {
+    for (const input of spec.inputs) await walkDag(input.cid, ctx.blockstore, { signal: budget.signal })
+  } catch (err) {
+    if (budget.expired()) return { job: (await encodeRecord(spec)).cid, spec, run: timedOut(startedAt), cached: false }
+    throw err
+  }
   await storeModule(moduleBytes, ctx)
   const block = await encodeRecord(spec)
   await ctx.blockstore.put(block.cid, block.bytes)
@@ -175,7 +215,7 @@ export async function executeSpec (spec: JobSpec, moduleBytes: Uint8Array, ctx: 
       return { job: block.cid, spec, receipt: { cid: previous, value: await loadReceipt(previous, ctx.blockstore) }, cached: true }
     }
   }
-  const run = await runJobSpec(spec, ctx, options)
+  const run = await runJobSpec(spec, ctx, { ...options, timeoutMs: budget.left() })
   if (run.output === undefined) return { job: block.cid, spec, run, cached: false }
   await ctx.pins.add(run.output, options)
   const receipt = await signReceipt({
@@ -187,6 +227,7 @@ export async function executeSpec (spec: JobSpec, moduleBytes: Uint8Array, ctx: 
     exitCode: run.exitCode ?? null,
     trap: run.trap ?? null,
     fuel: run.fuel,
+    ...(run.limitsHit.length > 0 ? { limitsHit: run.limitsHit } : {}),
     runtime: { name: RUNTIME_NAME, version: DCX_VERSION, abi: RUNTIME_ABI_VERSION },
     executor: ctx.identity.peerId,
     time: new Date().toISOString()

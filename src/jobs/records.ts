@@ -2,7 +2,7 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { NotARecordError } from '../errors.js'
-import type { Status } from '../wasm/index.js'
+import type { LimitHit, Status } from '../wasm/index.js'
 
 /** Limits that decide a job's result; all written into the spec */
 export interface JobLimits {
@@ -14,6 +14,12 @@ export interface JobLimits {
   stderr: number
   /** Bytes /outputs and /tmp may hold together */
   output: number
+  /** Names (files, directories, links) /outputs and /tmp may hold together */
+  outputEntries: number
+  /** How deep directories may nest below /outputs or /tmp */
+  outputDepth: number
+  /** Entries of the inputs the job may list in all */
+  inputEntries: number
 }
 
 /** One input: a UnixFS CID mounted read-only at an absolute path under /inputs */
@@ -58,6 +64,11 @@ export interface Receipt {
   trap: string | null
   fuel: number
   runtime: { name: string, version: string, abi: number }
+  /**
+   * Limits the job ran into and went on from (sorted), e.g. `output-entries`:
+   * part of the result. Absent when none was hit.
+   */
+  limitsHit?: LimitHit[]
   /** Peer ID of the executor (its Ed25519 public key is inside it) */
   executor: string
   /** When it ran, ISO 8601 UTC; not part of the result */
@@ -78,6 +89,8 @@ export function signingBytes (receipt: UnsignedReceipt | Receipt): Uint8Array {
   const { signature: _, ...rest } = receipt as Receipt
   return dagCbor.encode(rest)
 }
+
+const LIMITS_HIT: LimitHit[] = ['input-entries', 'output-entries', 'output-depth']
 
 const isCid = (x: unknown): x is CID => CID.asCID(x) != null
 const isStr = (x: unknown): x is string => typeof x === 'string'
@@ -100,7 +113,9 @@ export function decodeJobSpec (cid: CID, bytes: Uint8Array): JobSpec {
     Array.isArray(v.env) && v.env.every((e: unknown) => Array.isArray(e) && e.length === 2 && e.every(isStr)) &&
     Array.isArray(v.inputs) && v.inputs.every((i: any) => isCid(i?.cid) && isStr(i?.path)) &&
     ['fuel', 'memory', 'stdout', 'stderr', 'output'].every(k => isInt(v.limits?.[k])) &&
-    v.seed instanceof Uint8Array && isInt(v.runtime?.abi)
+    v.seed instanceof Uint8Array && isInt(v.runtime?.abi) &&
+    // ABI 2 added the entry and depth limits; an ABI 1 spec is reported as such when it is run
+    (v.runtime.abi < 2 || ['outputEntries', 'outputDepth', 'inputEntries'].every(k => isInt(v.limits?.[k])))
   if (!ok) throw new NotARecordError(cid.toString(), 'job spec', 'fields are missing or of the wrong type')
   return v as JobSpec
 }
@@ -111,6 +126,7 @@ export function decodeReceipt (cid: CID, bytes: Uint8Array): Receipt {
   const ok = v?.type === 'dcx/receipt' && v.version === 1 && isCid(v.job) && isCid(v.output) &&
     ['exit', 'out-of-fuel', 'stack-exhausted', 'trap'].includes(v.status) &&
     (v.exitCode === null || isInt(v.exitCode)) && (v.trap === null || isStr(v.trap)) && isInt(v.fuel) &&
+    (v.limitsHit === undefined || (Array.isArray(v.limitsHit) && v.limitsHit.length > 0 && v.limitsHit.every((l: unknown) => LIMITS_HIT.includes(l as LimitHit)))) &&
     isStr(v.runtime?.name) && isStr(v.runtime?.version) && isInt(v.runtime?.abi) &&
     isStr(v.executor) && isStr(v.time) && v.signature instanceof Uint8Array
   if (!ok) throw new NotARecordError(cid.toString(), 'receipt', 'fields are missing or of the wrong type')

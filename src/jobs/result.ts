@@ -3,6 +3,7 @@ import { importer } from 'ipfs-unixfs-importer'
 import { importerOptions } from '../data/profiles.js'
 import type { OutputEntry, RunResult } from '../wasm/index.js'
 import type { ImportCandidate, WritableStorage } from 'ipfs-unixfs-importer'
+import type { AbortOptions } from 'abort-error'
 import type { CID } from 'multiformats/cid'
 
 /**
@@ -43,9 +44,16 @@ function * candidates (result: RunResult): Generator<ImportCandidate> {
  * `outputs/` (what the job left there), `stdout`, `stderr`, `exitCode`.
  * Returns the directory's CID.
  */
-export async function importResult (result: RunResult, blockstore: WritableStorage): Promise<CID> {
+export async function importResult (result: RunResult, blockstore: WritableStorage, options: AbortOptions = {}): Promise<CID> {
   let root: CID | undefined
-  for await (const entry of importer(candidates(result), blockstore, { ...RESULT_PROFILE, wrapWithDirectory: true })) {
+  // storing a result counts against the job's time: every write checks the deadline
+  const store: WritableStorage = {
+    put: async (cid, bytes) => {
+      options.signal?.throwIfAborted()
+      return await blockstore.put(cid, bytes, options)
+    }
+  }
+  for await (const entry of importer(candidates(result), store, { ...RESULT_PROFILE, wrapWithDirectory: true })) {
     if (entry.path === '' || entry.path === undefined) root = entry.cid
   }
   return root!

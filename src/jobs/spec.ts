@@ -1,16 +1,19 @@
 import { posix } from 'node:path'
 import { InvalidArgumentError } from '../errors.js'
-import { RUNTIME_ABI_VERSION } from '../wasm/index.js'
+import { DEFAULT_LIMITS, DEFAULT_MEMORY_LIMIT, RUNTIME_ABI_VERSION } from '../wasm/index.js'
 import type { JobInput, JobLimits, JobSpec } from './records.js'
 import type { CID } from 'multiformats/cid'
 
-/** Limits a job gets unless told otherwise; written into every spec */
+/** Limits a job gets unless told otherwise (the runtime's defaults); written into every spec */
 export const DEFAULT_JOB_LIMITS: JobLimits = {
-  fuel: 10_000_000_000,
-  memory: 256 * 2 ** 20,
-  stdout: 16 * 2 ** 20,
-  stderr: 16 * 2 ** 20,
-  output: 2 ** 30
+  fuel: Number(DEFAULT_LIMITS.fuel),
+  memory: DEFAULT_MEMORY_LIMIT,
+  stdout: DEFAULT_LIMITS.stdoutBytes,
+  stderr: DEFAULT_LIMITS.stderrBytes,
+  output: DEFAULT_LIMITS.outputBytes,
+  outputEntries: DEFAULT_LIMITS.outputEntries,
+  outputDepth: DEFAULT_LIMITS.outputDepth,
+  inputEntries: DEFAULT_LIMITS.inputEntries
 }
 
 export interface JobRequest {
@@ -48,6 +51,9 @@ export function mountInputs (inputs: Array<{ cid: CID, path?: string }>): JobInp
 
 /** The full spec for a request, defaults written in */
 export function buildJobSpec (req: JobRequest): JobSpec {
+  for (const key of Object.keys(req.limits ?? {})) {
+    if (!Object.hasOwn(DEFAULT_JOB_LIMITS, key)) throw new InvalidArgumentError(`'${key}' is not a job limit (limits: ${Object.keys(DEFAULT_JOB_LIMITS).join(', ')})`)
+  }
   const limits = { ...DEFAULT_JOB_LIMITS, ...req.limits }
   for (const [k, v] of Object.entries(limits)) {
     if (!Number.isSafeInteger(v) || v < 0) throw new InvalidArgumentError(`limit ${k} must be a whole number of at least 0`)

@@ -15,6 +15,8 @@ export interface RepoPaths {
   api: string
   /** IPNS keys other than the identity, one file (mode 0600) per name */
   keystore: string
+  /** Scratch space of running jobs (large outputs spill here); a dead process's leftovers are removed when the repo is opened */
+  tmp: string
 }
 
 /**
@@ -37,6 +39,7 @@ export function repoPaths (root: string): RepoPaths {
     lock: join(root, 'repo.lock'),
     wasmCache: join(root, 'cache', 'wasm'),
     api: join(root, 'api.sock'),
-    keystore: join(root, 'keystore')
+    keystore: join(root, 'keystore'),
+    tmp: join(root, 'tmp')
   }
 }

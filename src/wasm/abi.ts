@@ -3,8 +3,11 @@
  * change a job's result. Its version goes into every job spec and receipt;
  * changing any constant or rule here without bumping the version would make
  * old results unverifiable.
+ *
+ * 2: inputs are listed lazily (inode numbers follow the job's first look
+ * into each directory), and the spec carries the entry and depth limits.
  */
-export const RUNTIME_ABI_VERSION = 1
+export const RUNTIME_ABI_VERSION = 2
 
 /** Name recorded in receipts */
 export const RUNTIME_NAME = 'dcx-v8-wasi-p1'

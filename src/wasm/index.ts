@@ -3,6 +3,6 @@
  * run it against a virtual file tree. Knows nothing of IPFS.
  */
 export { RUNTIME_ABI_VERSION, RUNTIME_NAME } from './abi.js'
-export { prepareModule, memoryPages, type PreparedModule, type PrepareOptions } from './prepare.js'
-export { runModule, DEFAULT_LIMITS, type RunOptions, type RunResult, type RunLimits, type TreeNode, type LazyFile } from './run.js'
-export type { OutputEntry, Status } from './protocol.js'
+export { prepareModule, memoryPages, DEFAULT_MEMORY_LIMIT, type PreparedModule, type PrepareOptions } from './prepare.js'
+export { runModule, removeStaleSpills, DEFAULT_LIMITS, type RunOptions, type RunResult, type RunLimits, type TreeNode, type LazyFile, type LazyDir } from './run.js'
+export type { LimitHit, OutputEntry, Status } from './protocol.js'

@@ -35,6 +35,9 @@ export interface PrepareOptions {
   cacheDir?: string
 }
 
+/** Linear memory a job gets unless its spec says otherwise */
+export const DEFAULT_MEMORY_LIMIT = 256 * 2 ** 20
+
 const memoryCache = new Map<string, PreparedModule>()
 const MEMORY_CACHE_ENTRIES = 16
 

@@ -5,6 +5,8 @@
  */
 export type TreeSpec =
   | { t: 'dir', writable: boolean, entries: Array<[string, TreeSpec]> }
+  /** A read-only directory listed on the main thread when the job first looks inside */
+  | { t: 'lazydir', source: number }
   | { t: 'bytes', bytes: Uint8Array }
   | { t: 'lazy', source: number, size: number }
   | { t: 'symlink', target: string }
@@ -18,6 +20,10 @@ export interface WorkerLimits {
   memoryBytes: number
   /** A single file spills once larger than this */
   spillAt: number
+  /** Names the writable directories may hold together (files, directories, links) */
+  entries: number
+  /** Directories may nest this deep, counted from the root (`/outputs` is 1) */
+  dirDepth: number
 }
 
 export interface WorkerInput {
@@ -30,7 +36,11 @@ export interface WorkerInput {
   tree: TreeSpec
   limits: WorkerLimits
   spillDir: string
-  /** Int32Array view: [state, length]; state 0 waiting, 1 ready, 2 failed */
+  /**
+   * Int32Array view: [state, length, total]. state: 0 waiting, 1 ready, 2
+   * failed, 3 refused at a limit. For a listing, `total` is its whole length
+   * and `length` what this page holds.
+   */
   control: SharedArrayBuffer
   data: SharedArrayBuffer
   liveOutput: boolean
@@ -52,6 +62,19 @@ export interface OutputEntry {
 
 export type Status = 'exit' | 'out-of-fuel' | 'stack-exhausted' | 'trap' | 'timeout'
 
+/**
+ * A limit the job ran into without it ending the job: the job saw an error
+ * (ENOMEM, EDQUOT, ENAMETOOLONG) and went on as it chose. Deterministic, so
+ * part of the result.
+ */
+export type LimitHit = 'input-entries' | 'output-entries' | 'output-depth'
+
+/** Bridge states in `control[0]` */
+export const BRIDGE = { waiting: 0, ready: 1, failed: 2, refused: 3 } as const
+
+/** Kinds of entry in an encoded directory listing */
+export const LISTED = { dir: 0, file: 1, symlink: 2 } as const
+
 export interface WorkerResult {
   type: 'result'
   status: Exclude<Status, 'timeout'>
@@ -63,10 +86,16 @@ export interface WorkerResult {
   stdoutTotal: number
   stderrTotal: number
   outputs: OutputEntry[]
+  /** Sorted, no repeats */
+  limitsHit: LimitHit[]
 }
 
 export type WorkerMessage =
   | WorkerResult
   | { type: 'read', source: number, offset: number, length: number }
+  /** List a lazy directory; the answer is an encoded listing, paged through the data buffer */
+  | { type: 'list', source: number }
+  /** The next page of the listing being answered, from this byte */
+  | { type: 'more', offset: number }
   | { type: 'stdout' | 'stderr', chunk: Uint8Array }
   | { type: 'host-error', message: string }

@@ -1,12 +1,17 @@
 import { createReadStream } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { RuntimeHostError } from '../errors.js'
+import { EntryNames } from '../data/entry-names.js'
+import { DcxError, RuntimeHostError } from '../errors.js'
 import { HOST_STACK_MB } from './abi.js'
+import { encodeListing } from './listing.js'
+import type { ListedEntry } from './listing.js'
 import type { PreparedModule } from './prepare.js'
-import type { OutputEntry, Status, TreeSpec, WorkerInput, WorkerMessage } from './protocol.js'
+import { BRIDGE } from './protocol.js'
+import type { LimitHit, OutputEntry, Status, TreeSpec, WorkerInput, WorkerMessage } from './protocol.js'
+import type { AbortOptions } from 'abort-error'
 
 /** A read-only file whose bytes are fetched on demand (for example from a blockstore) */
 export interface LazyFile {
@@ -16,9 +21,21 @@ export interface LazyFile {
   read: (offset: number, length: number) => Promise<Uint8Array>
 }
 
+/**
+ * A read-only directory whose entries are listed on demand, when the job
+ * first looks inside (for example a UnixFS directory in a blockstore): a
+ * tree that expands to billions of entries costs only what the job lists.
+ */
+export interface LazyDir {
+  type: 'dir'
+  /** The entries, in any order; each name must be safe and listed once */
+  list: (options: AbortOptions) => AsyncIterable<[string, TreeNode]>
+}
+
 /** A node of the tree given to a job */
 export type TreeNode =
-  | { type: 'dir', entries: Record<string, TreeNode> }
+  | { type: 'dir', entries: Map<string, TreeNode> }
+  | LazyDir
   | { type: 'file', bytes: Uint8Array }
   | LazyFile
   | { type: 'symlink', target: string }
@@ -31,13 +48,22 @@ export interface RunLimits {
   stderrBytes: number
   /** Bytes /outputs and /tmp may hold together */
   outputBytes: number
+  /** Names (files, directories, links) /outputs and /tmp may hold together; past it, creating one fails with EDQUOT */
+  outputEntries: number
+  /** Directories may nest this deep below /outputs or /tmp; past it, mkdir fails with ENAMETOOLONG */
+  outputDepth: number
+  /** Entries of the read-only inputs the job may list in all; past it, listing one more directory fails with ENOMEM */
+  inputEntries: number
 }
 
 export const DEFAULT_LIMITS: RunLimits = {
   fuel: 10_000_000_000n,
   stdoutBytes: 16 * 2 ** 20,
   stderrBytes: 16 * 2 ** 20,
-  outputBytes: 1 * 2 ** 30
+  outputBytes: 1 * 2 ** 30,
+  outputEntries: 100_000,
+  outputDepth: 256,
+  inputEntries: 1_000_000
 }
 
 export interface RunOptions {
@@ -62,6 +88,8 @@ export interface RunOptions {
   noPreopen?: boolean
   /** Wall-clock safety net; ends the run with status `timeout`, which is not a result */
   timeoutMs?: number
+  /** Stops the job at once (its worker is terminated) and rejects with the signal's reason */
+  signal?: AbortSignal
   /** Where large outputs spill; defaults to the OS temp dir */
   spillDir?: string
   /** Called with the number of input bytes handed to the job, each time a window is served */
@@ -89,6 +117,8 @@ export interface RunResult {
   stderrTruncated: boolean
   /** What the job left in /outputs, sorted by path */
   outputs: OutputEntry[]
+  /** Limits the job ran into and went on from (sorted); empty for a timeout */
+  limitsHit: LimitHit[]
   durationMs: number
   /** Streams an output file's bytes */
   readOutput: (entry: OutputEntry) => AsyncIterable<Uint8Array>
@@ -98,15 +128,35 @@ export interface RunResult {
 
 const BRIDGE_BYTES = 1 << 20
 
-function spec (node: TreeNode, writable: boolean, sources: LazyFile[]): TreeSpec {
+/** A lazy source the worker asks for by number: a file's bytes or a directory's listing */
+type Source = LazyFile | LazyDir
+
+/** An eager directory offered as a lazy one (inside a lazy directory everything is listed on demand) */
+function asLazy (entries: Map<string, TreeNode>): LazyDir {
+  return { type: 'dir', list: async function * () { yield * entries } }
+}
+
+function isLazyDir (node: TreeNode): node is LazyDir {
+  return node.type === 'dir' && 'list' in node
+}
+
+function spec (node: TreeNode, writable: boolean, sources: Source[], where: string): TreeSpec {
   switch (node.type) {
-    case 'dir': return {
-      t: 'dir',
-      writable,
-      entries: Object.entries(node.entries).map(([name, child]) => {
-        if (name === '' || name === '.' || name === '..' || name.includes('/')) throw new RuntimeHostError(`invalid name '${name}' in the job's tree`)
-        return [name, spec(child, writable, sources)]
-      })
+    case 'dir': {
+      if (isLazyDir(node)) {
+        if (writable) throw new RuntimeHostError('a lazy directory cannot be writable')
+        sources.push(node)
+        return { t: 'lazydir', source: sources.length - 1 }
+      }
+      const names = new EntryNames(where)
+      return {
+        t: 'dir',
+        writable,
+        entries: [...node.entries].map(([name, child]) => {
+          names.add(name)
+          return [name, spec(child, writable, sources, `${where}/${name}`)]
+        })
+      }
     }
     case 'symlink': return { t: 'symlink', target: node.target }
     case 'file':
@@ -117,8 +167,8 @@ function spec (node: TreeNode, writable: boolean, sources: LazyFile[]): TreeSpec
 }
 
 /** Builds the job's root: read-only mounts, writable /outputs and /tmp */
-function jobTree (options: RunOptions, sources: LazyFile[]): TreeSpec {
-  if (options.writableRoot !== undefined) return spec(options.writableRoot, true, sources)
+function jobTree (options: RunOptions, sources: Source[]): TreeSpec {
+  if (options.writableRoot !== undefined) return spec(options.writableRoot, true, sources, 'the tree')
   const root: Extract<TreeSpec, { t: 'dir' }> = { t: 'dir', writable: false, entries: [] }
   const dirAt = (parts: string[]): Extract<TreeSpec, { t: 'dir' }> => {
     let d = root
@@ -136,13 +186,42 @@ function jobTree (options: RunOptions, sources: LazyFile[]): TreeSpec {
     const parent = dirAt(parts.slice(0, -1))
     const name = parts[parts.length - 1]
     if (parent.entries.some(([n]) => n === name)) throw new RuntimeHostError(`two mounts at '${path}'`)
-    parent.entries.push([name, spec(node, false, sources)])
+    parent.entries.push([name, spec(node, false, sources, path)])
   }
   for (const name of ['outputs', 'tmp']) {
     if (root.entries.some(([n]) => n === name)) throw new RuntimeHostError(`a mount hides /${name}`)
     root.entries.push([name, { t: 'dir', writable: true, entries: [] }])
   }
   return root
+}
+
+/**
+ * A lazy directory's entries as the worker sees them, each child registered
+ * as a source of its own. At most `budget` entries: with more, undefined (the
+ * job's listing fails with ENOMEM) and nothing is registered. Names are
+ * checked here too, whatever the directory's maker did.
+ */
+async function listDir (dir: LazyDir, sources: Source[], budget: number, where: string, options: AbortOptions): Promise<ListedEntry[] | undefined> {
+  const names = new EntryNames(where)
+  const children: Array<[string, TreeNode]> = []
+  for await (const [name, child] of dir.list(options)) {
+    names.add(name)
+    if (children.length === budget) return undefined
+    children.push([name, child])
+  }
+  return children.map(([name, child]): ListedEntry => {
+    switch (child.type) {
+      case 'symlink': return { name, kind: 'symlink', target: child.target }
+      case 'dir': sources.push(isLazyDir(child) ? child : asLazy(child.entries)); return { name, kind: 'dir', source: sources.length - 1 }
+      case 'file': {
+        const file: LazyFile = 'bytes' in child
+          ? { type: 'file', size: child.bytes.length, read: async (offset, length) => child.bytes.subarray(offset, offset + length) }
+          : child
+        sources.push(file)
+        return { name, kind: 'file', source: sources.length - 1, size: file.size }
+      }
+    }
+  })
 }
 
 async function * readEntry (entry: OutputEntry): AsyncIterable<Uint8Array> {
@@ -173,13 +252,16 @@ export async function runModule (prepared: PreparedModule, options: RunOptions):
   return exact
 }
 
+/** Prefix of a run's spill folder; the pid lets a later process tell a dead run's leftovers (see `removeStaleSpills`) */
+export const SPILL_PREFIX = 'dcx-run-'
+
 async function runOnce (prepared: PreparedModule, options: RunOptions, module: WebAssembly.Module): Promise<RunResult> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
-  const sources: LazyFile[] = []
+  const sources: Source[] = []
   const tree = jobTree(options, sources)
-  const spillDir = await mkdtemp(join(options.spillDir ?? tmpdir(), 'dcx-run-'))
+  const spillDir = await mkdtemp(join(options.spillDir ?? tmpdir(), `${SPILL_PREFIX}${process.pid}-`))
   const dispose = async (): Promise<void> => { await rm(spillDir, { recursive: true, force: true }) }
-  const control = new SharedArrayBuffer(8)
+  const control = new SharedArrayBuffer(12)
   const data = new SharedArrayBuffer(BRIDGE_BYTES)
   const controlView = new Int32Array(control)
   const dataView = new Uint8Array(data)
@@ -197,7 +279,10 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
       stderrBytes: limits.stderrBytes,
       outputBytes: limits.outputBytes,
       memoryBytes: 64 * 2 ** 20,
-      spillAt: 4 * 2 ** 20
+      spillAt: 4 * 2 ** 20,
+      entries: limits.outputEntries,
+      // /outputs and /tmp sit at depth 1; a writable root is depth 0
+      dirDepth: limits.outputDepth + (options.writableRoot !== undefined ? 0 : 1)
     },
     spillDir,
     control,
@@ -212,7 +297,7 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
       // V8 counts linear memory as external memory against this limit and
       // collects garbage on every memory.grow when close to it: keep it well
       // above the job's memory. The host's own heap use is bounded by the
-      // caps on captured output and in-memory files, not by this number.
+      // caps on captured output, in-memory files and entries, not by this number.
       maxOldGenerationSizeMb: Math.max(1024, 2 * Math.ceil(prepared.memoryPages / 16)),
       maxYoungGenerationSizeMb: 32,
       stackSizeMb: options.stackSizeMb ?? HOST_STACK_MB
@@ -220,6 +305,25 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
     stdout: false,
     stderr: false
   })
+  const stopped = new AbortController()
+  const listOptions = { signal: options.signal !== undefined ? AbortSignal.any([options.signal, stopped.signal]) : stopped.signal }
+  let listed = 0
+  /** The listing being paged to the worker */
+  let answer: Uint8Array | undefined
+
+  const reply = (state: number, bytes?: Uint8Array, total = 0): void => {
+    if (bytes !== undefined) dataView.set(bytes)
+    controlView[1] = bytes?.length ?? 0
+    controlView[2] = total
+    Atomics.store(controlView, 0, state)
+    Atomics.notify(controlView, 0)
+  }
+  const page = (offset: number): void => {
+    const bytes = answer!.subarray(offset, offset + dataView.length)
+    const total = answer!.length
+    if (offset + bytes.length >= total) answer = undefined
+    reply(BRIDGE.ready, bytes, total)
+  }
 
   try {
     return await new Promise<RunResult>((resolve, reject) => {
@@ -228,9 +332,16 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
         if (settled) return
         settled = true
         if (timer !== undefined) clearTimeout(timer)
+        options.signal?.removeEventListener('abort', onAbort)
+        stopped.abort()
         fn()
         void worker.terminate()
       }
+      /** A source failed: our own errors (a block missing, a hostile name) reach the caller as they are */
+      const failed = (err: any): void => finish(() => reject(err instanceof DcxError || err?.name === 'AbortError' ? err : new RuntimeHostError(`reading the job's inputs failed: ${String(err?.message ?? err)}`)))
+      const onAbort = (): void => finish(() => reject(options.signal!.reason))
+      if (options.signal?.aborted === true) { onAbort(); return }
+      options.signal?.addEventListener('abort', onAbort, { once: true })
       const timer = options.timeoutMs !== undefined
         ? setTimeout(() => finish(() => resolve({
           status: 'timeout',
@@ -240,6 +351,7 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
           stdoutTruncated: false,
           stderrTruncated: false,
           outputs: [],
+          limitsHit: [],
           durationMs: performance.now() - started,
           readOutput: readEntry,
           dispose
@@ -248,34 +360,46 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
       worker.on('message', (msg: WorkerMessage) => {
         switch (msg.type) {
           case 'read': {
+            const source = sources[msg.source]
+            if (source === undefined || source.type !== 'file') { failed(new RuntimeHostError(`the worker asked for input file ${msg.source}, which is not one`)); break }
             // serve from the window read ahead while the job computed, if it is the one asked for
             const ahead = readAhead.get(msg.source)
             const length = Math.min(msg.length, dataView.length)
             const bytes = ahead !== undefined && ahead.offset === msg.offset && ahead.length === length
               ? ahead.bytes
-              : sources[msg.source].read(msg.offset, length)
+              : source.read(msg.offset, length)
             readAhead.delete(msg.source)
             bytes.then(bytes => {
+              if (settled) return
               const n = Math.min(bytes.length, dataView.length)
-              dataView.set(bytes.subarray(0, n))
-              controlView[1] = n
-              Atomics.store(controlView, 0, 1)
-              Atomics.notify(controlView, 0)
+              reply(BRIDGE.ready, bytes.subarray(0, n))
               options.onInputRead?.(n)
               // jobs mostly read on: fetch the next window now, in parallel with the job
-              const source = sources[msg.source]
               const next = msg.offset + n
               if (n > 0 && next < source.size) {
                 const ahead = { offset: next, length, bytes: source.read(next, length) }
                 ahead.bytes.catch(() => {})
                 readAhead.set(msg.source, ahead)
               }
-            }, () => {
-              Atomics.store(controlView, 0, 2)
-              Atomics.notify(controlView, 0)
-            })
+            }, failed)
             break
           }
+          case 'list': {
+            const dir = sources[msg.source]
+            if (dir === undefined || dir.type !== 'dir') { failed(new RuntimeHostError(`the worker asked to list input ${msg.source}, which is not a directory`)); break }
+            listDir(dir, sources, limits.inputEntries - listed, `input directory ${msg.source}`, listOptions).then(entries => {
+              if (settled) return
+              if (entries === undefined) { reply(BRIDGE.refused); return }
+              listed += entries.length
+              answer = encodeListing(entries)
+              page(0)
+            }, failed)
+            break
+          }
+          case 'more':
+            if (answer === undefined) failed(new RuntimeHostError('the worker asked for more of a listing that was done'))
+            else page(msg.offset)
+            break
           case 'stdout': options.onStdout?.(msg.chunk); break
           case 'stderr': options.onStderr?.(msg.chunk); break
           case 'host-error': finish(() => reject(new RuntimeHostError(msg.message))); break
@@ -289,6 +413,7 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
             stdoutTruncated: msg.stdoutTotal > msg.stdout.length,
             stderrTruncated: msg.stderrTotal > msg.stderr.length,
             outputs: msg.outputs,
+            limitsHit: msg.limitsHit,
             durationMs: performance.now() - started,
             readOutput: readEntry,
             dispose
@@ -301,5 +426,32 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
   } catch (err) {
     await dispose()
     throw err
+  }
+}
+
+/**
+ * Remove spill folders left in `dir` by runs whose process is gone (killed
+ * before it could clean up); folders of live processes are left alone.
+ */
+export async function removeStaleSpills (dir: string): Promise<void> {
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const pid = Number(/^dcx-run-(\d+)-/.exec(name)?.[1])
+    if (!Number.isSafeInteger(pid) || pid === process.pid || processAlive(pid)) continue
+    await rm(join(dir, name), { recursive: true, force: true }).catch(() => {})
+  }
+}
+
+function processAlive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err: any) {
+    return err.code === 'EPERM'
   }
 }

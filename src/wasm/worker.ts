@@ -2,12 +2,17 @@ import { parentPort, workerData } from 'node:worker_threads'
 import {
   EXPORT_FUEL, EXPORT_START, EXPORT_TRAP, TRAP_HOST_MEMORY, TRAP_OUT_OF_FUEL, TRAP_STACK_EXHAUSTED
 } from './abi.js'
-import type { OutputEntry, TreeSpec, WorkerInput, WorkerMessage, WorkerResult } from './protocol.js'
+import { decodeListing } from './listing.js'
+import { BRIDGE } from './protocol.js'
+import type { LimitHit, OutputEntry, TreeSpec, WorkerInput, WorkerMessage, WorkerResult } from './protocol.js'
 import { trapName } from './traps.js'
 import { Capture } from './wasi/capture.js'
 import { BytesContent, LazyContent, SpaceBudget, WritableContent } from './wasi/content.js'
+import { E } from './wasi/constants.js'
+import { fail } from './wasi/errno.js'
 import { FuelExhausted, ProcExit, WasiHost } from './wasi/host.js'
-import { DirNode, FileNode, SymlinkNode, Tree } from './wasi/tree.js'
+import { compareUtf8, DirNode, FileNode, SymlinkNode, Tree } from './wasi/tree.js'
+import type { Node } from './wasi/tree.js'
 import { World } from './wasi/world.js'
 
 /*
@@ -25,30 +30,72 @@ function post (msg: WorkerMessage, transfer: ArrayBuffer[] = []): void {
   port.postMessage(msg, transfer)
 }
 
+/** Post a request and block until the main thread answers it; the answer's state */
+function ask (msg: WorkerMessage): number {
+  Atomics.store(control, 0, BRIDGE.waiting)
+  post(msg)
+  Atomics.wait(control, 0, BRIDGE.waiting)
+  return Atomics.load(control, 0)
+}
+
 function fetchSync (source: number, offset: number, length: number): Uint8Array {
-  Atomics.store(control, 0, 0)
-  post({ type: 'read', source, offset, length })
-  Atomics.wait(control, 0, 0)
-  if (Atomics.load(control, 0) !== 1) throw new HostFailure(`reading input source ${source} failed`)
+  if (ask({ type: 'read', source, offset, length }) !== BRIDGE.ready) throw new HostFailure(`reading input source ${source} failed`)
   return data.slice(0, control[1])
 }
 
+/** A lazy directory's listing, page by page through the data buffer; ENOMEM when the input entry limit refuses it */
+function listSync (source: number): Uint8Array {
+  const state = ask({ type: 'list', source })
+  if (state === BRIDGE.refused) {
+    hit('input-entries')
+    fail(E.NOMEM)
+  }
+  if (state !== BRIDGE.ready) throw new HostFailure(`listing input directory ${source} failed`)
+  const out = new Uint8Array(control[2])
+  out.set(data.subarray(0, control[1]))
+  let at = control[1]
+  while (at < out.length) {
+    if (ask({ type: 'more', offset: at }) !== BRIDGE.ready) throw new HostFailure(`listing input directory ${source} failed`)
+    out.set(data.subarray(0, control[1]), at)
+    at += control[1]
+  }
+  return out
+}
+
 class HostFailure extends Error {}
+
+const limitsHit = new Set<LimitHit>()
+function hit (limit: LimitHit): void { limitsHit.add(limit) }
 
 const budget = new SpaceBudget(input.limits.outputBytes, input.limits.memoryBytes, input.spillDir)
 const tree = new Tree(input.tree.t === 'dir' && input.tree.writable)
 
 function build (dir: DirNode, spec: Extract<TreeSpec, { t: 'dir' }>): void {
-  for (const [name, child] of [...spec.entries].sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) {
+  for (const [name, child] of [...spec.entries].sort((a, b) => compareUtf8(a[0], b[0]))) {
     let node
     switch (child.t) {
       case 'dir': node = tree.dir(child.writable); tree.link(dir, name, node); build(node, child); continue
+      case 'lazydir': node = lazyDir(child.source); break
       case 'bytes': node = tree.file(dir.writable ? writableCopy(child.bytes) : new BytesContent(child.bytes)); break
       case 'lazy': node = tree.file(new LazyContent(child.source, child.size, fetchSync, data.length)); break
       case 'symlink': node = tree.symlink(child.target, dir.writable); break
     }
     tree.link(dir, name, node)
   }
+}
+
+/** An input directory, listed by the main thread when the job first looks inside; its nodes are made in name order */
+function lazyDir (source: number): DirNode {
+  return tree.lazyDir(() => {
+    const listed = decodeListing(listSync(source)).sort((a, b) => compareUtf8(a.name, b.name))
+    return listed.map((e): [string, Node] => {
+      switch (e.kind) {
+        case 'dir': return [e.name, lazyDir(e.source)]
+        case 'file': return [e.name, tree.file(new LazyContent(e.source, e.size, fetchSync, data.length))]
+        case 'symlink': return [e.name, tree.symlink(e.target, false)]
+      }
+    })
+  })
 }
 
 function writableCopy (bytes: Uint8Array): WritableContent {
@@ -62,33 +109,35 @@ function rootFrom (spec: TreeSpec): void {
   build(tree.root, spec)
 }
 
+/** What the job left in /outputs, depth first in name order (a directory, then what it holds), walked without recursion */
 function collectOutputs (): { entries: OutputEntry[], transfer: ArrayBuffer[] } {
   const entries: OutputEntry[] = []
-  const transfer: ArrayBuffer[] = []
+  const transfer = new Set<ArrayBuffer>()
   const outputs = tree.root.entries.get('outputs')
-  if (!(outputs instanceof DirNode)) return { entries, transfer }
-  const walk = (dir: DirNode, prefix: string): void => {
-    for (const name of dir.sortedNames()) {
-      const node = dir.entries.get(name)!
-      const path = prefix === '' ? name : `${prefix}/${name}`
-      if (node instanceof DirNode) {
-        entries.push({ path, type: 'dir', size: 0 })
-        walk(node, path)
-      } else if (node instanceof SymlinkNode) {
-        entries.push({ path, type: 'symlink', size: 0, target: node.target })
-      } else if (node instanceof FileNode) {
-        const settled = node.content.settle()
-        if ('bytes' in settled) {
-          entries.push({ path, type: 'file', size: settled.bytes.length, bytes: settled.bytes })
-          if (!transfer.includes(settled.bytes.buffer as ArrayBuffer)) transfer.push(settled.bytes.buffer as ArrayBuffer)
-        } else {
-          entries.push({ path, type: 'file', size: settled.size, spill: settled.spill })
-        }
+  if (!(outputs instanceof DirNode)) return { entries, transfer: [] }
+  const stack: Array<{ dir: DirNode, prefix: string, names: string[], next: number }> = [{ dir: outputs, prefix: '', names: outputs.sortedNames(), next: 0 }]
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]
+    if (top.next === top.names.length) { stack.pop(); continue }
+    const name = top.names[top.next++]
+    const node = top.dir.entries.get(name)!
+    const path = top.prefix === '' ? name : `${top.prefix}/${name}`
+    if (node instanceof DirNode) {
+      entries.push({ path, type: 'dir', size: 0 })
+      stack.push({ dir: node, prefix: path, names: node.sortedNames(), next: 0 })
+    } else if (node instanceof SymlinkNode) {
+      entries.push({ path, type: 'symlink', size: 0, target: node.target })
+    } else if (node instanceof FileNode) {
+      const settled = node.content.settle()
+      if ('bytes' in settled) {
+        entries.push({ path, type: 'file', size: settled.bytes.length, bytes: settled.bytes })
+        transfer.add(settled.bytes.buffer as ArrayBuffer)
+      } else {
+        entries.push({ path, type: 'file', size: settled.size, spill: settled.spill })
       }
     }
   }
-  walk(outputs, '')
-  return { entries, transfer }
+  return { entries, transfer: [...transfer] }
 }
 
 function main (): void {
@@ -109,6 +158,9 @@ function main (): void {
     stderr,
     newFile: () => new WritableContent(budget, input.limits.spillAt),
     preopen: input.preopen,
+    maxEntries: input.limits.entries,
+    maxDirDepth: input.limits.dirDepth,
+    onLimit: hit,
     checkFuel: input.instrumented ? () => { if ((fuelGlobal!.value as bigint) < 0n) throw new FuelExhausted() } : () => {}
   })
 
@@ -163,7 +215,7 @@ function main (): void {
   const errb = stderr.bytes()
   post({
     type: 'result', status, exitCode, trap, fuelUsed, stdout: out, stderr: errb,
-    stdoutTotal: stdout.total, stderrTotal: stderr.total, outputs: entries
+    stdoutTotal: stdout.total, stderrTotal: stderr.total, outputs: entries, limitsHit: [...limitsHit].sort()
   }, [...transfer, out.buffer as ArrayBuffer, errb.buffer as ArrayBuffer])
 }
 

@@ -3,9 +3,14 @@ import { join } from 'node:path'
 import { PROJECT } from './cli.js'
 // the runtime is tested as built: its worker is a compiled file next to it
 import { prepareModule, runModule } from '../../dist/wasm/index.js'
-import type { RunOptions, RunResult } from '../../src/wasm/index.js'
+import type { RunOptions, RunResult, TreeNode } from '../../src/wasm/index.js'
 
 export { prepareModule, runModule }
+
+/** An eager directory for a test tree, from an object literal */
+export function dir (entries: Record<string, TreeNode>): TreeNode {
+  return { type: 'dir', entries: new Map(Object.entries(entries)) }
+}
 export const WAT = join(PROJECT, 'test', 'wasm', 'wat')
 export const CONFORMANCE = join(PROJECT, 'test', 'wasm', 'conformance')
 export const BENCH_WASM = join(PROJECT, 'test', 'bench', 'wasm')

@@ -25,10 +25,10 @@ async function load (path) {
   const st = await lstat(path)
   if (st.isSymbolicLink()) return { type: 'symlink', target: await readlink(path) }
   if (st.isDirectory()) {
-    const entries = {}
+    const entries = new Map()
     for (const name of (await readdir(path)).sort()) {
       if (name.endsWith('.cleanup')) continue
-      entries[name] = await load(join(path, name))
+      entries.set(name, await load(join(path, name)))
     }
     return { type: 'dir', entries }
   }
@@ -73,7 +73,7 @@ for (const { lang, path } of await findTests(dir)) {
     if (spec.unsupported !== undefined) throw new Error(`needs the ${spec.unsupported} operation, which preview1 jobs do not have`)
     const bytes = new Uint8Array(await readFile(path))
     const prepared = await prepareModule(bytes, { memoryLimit: 2 ** 30 })
-    const root = spec.root != null ? await load(join(dirname(path), spec.root)) : { type: 'dir', entries: {} }
+    const root = spec.root != null ? await load(join(dirname(path), spec.root)) : { type: 'dir', entries: new Map() }
     const result = await runModule(prepared, {
       args: [basename(path), ...(spec.args ?? [])],
       env: Object.entries(spec.env ?? {}),

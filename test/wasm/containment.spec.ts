@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { run, wasm, WAT } from '../helpers/wasm.js'
+import { run, wasm, WAT, dir } from '../helpers/wasm.js'
 import { PROGRAMS } from './programs.js'
 
-const inputs = {
-  type: 'dir' as const,
-  entries: { 'data.txt': { type: 'file' as const, bytes: new TextEncoder().encode('hello world\n') } }
-}
+const inputs = dir({ 'data.txt': { type: 'file', bytes: new TextEncoder().encode('hello world\n') } })
 
 describe('containment', () => {
   it('refuses every path out of the tree: .., absolute paths, symlinks, and writes outside /outputs and /tmp', async () => {

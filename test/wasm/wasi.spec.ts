@@ -1,22 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { CONFORMANCE, run, wasm, type Ran } from '../helpers/wasm.js'
+import { CONFORMANCE, run, wasm, type Ran, dir } from '../helpers/wasm.js'
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
 /** The layout the conformance programs expect under /inputs (read-only) */
-const inputs = {
-  type: 'dir' as const,
-  entries: {
-    'hello.txt': { type: 'file' as const, bytes: enc('hello world\n') },
-    dir: {
-      type: 'dir' as const,
-      entries: {
-        'a.txt': { type: 'file' as const, bytes: enc('a') },
-        'b.txt': { type: 'file' as const, size: 2, read: async () => enc('bb') },
-        sub: { type: 'dir' as const, entries: {} }
-      }
-    }
-  }
-}
+const inputs = dir({
+  'hello.txt': { type: 'file', bytes: enc('hello world\n') },
+  dir: dir({
+    'a.txt': { type: 'file', bytes: enc('a') },
+    'b.txt': { type: 'file', size: 2, read: async () => enc('bb') },
+    sub: dir({})
+  })
+})
 
 async function conformance (name: string, args: string[] = []): Promise<Ran> {
   return await run(wasm(CONFORMANCE, name), {

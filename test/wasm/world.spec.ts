@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { run, wasm } from '../helpers/wasm.js'
+import { run, wasm, dir } from '../helpers/wasm.js'
 import { PROGRAMS } from './programs.js'
 
-const inputs = {
-  type: 'dir' as const,
-  entries: {
-    'b.txt': { type: 'file' as const, bytes: new TextEncoder().encode('bb') },
-    'a.txt': { type: 'file' as const, bytes: new TextEncoder().encode('a') },
-    sub: { type: 'dir' as const, entries: { 'z.bin': { type: 'file' as const, size: 5, read: async () => new Uint8Array(5) } } }
-  }
-}
+const inputs = dir({
+  'b.txt': { type: 'file', bytes: new TextEncoder().encode('bb') },
+  'a.txt': { type: 'file', bytes: new TextEncoder().encode('a') },
+  sub: dir({ 'z.bin': { type: 'file', size: 5, read: async () => new Uint8Array(5) } })
+})
 
 describe('deterministic world (clocks, random, stat, readdir)', () => {
   it('prints the same bytes on every run', async () => {

@@ -9,6 +9,7 @@ import { FdTable, type Fd, type FileFd } from './fds.js'
 import { DirNode, FileNode, SymlinkNode, type Node, type Tree } from './tree.js'
 import type { World } from './world.js'
 import { EPOCH_NS } from '../abi.js'
+import type { LimitHit } from '../protocol.js'
 
 /** proc_exit: unwinds the guest; the runner turns it into an exit status */
 export class ProcExit extends Error {
@@ -35,14 +36,18 @@ export interface HostOptions {
   checkFuel: () => void
   /** Preopen the tree's root as "/" on fd 3 (jobs always do; a suite's test without a root does not) */
   preopen: boolean
+  /** Names the writable directories may hold together; past it, creating one fails with EDQUOT */
+  maxEntries: number
+  /** Deepest a directory may sit below the root; past it, mkdir fails with ENAMETOOLONG */
+  maxDirDepth: number
+  /** Told each time the job runs into a limit it can go on from */
+  onLimit: (hit: LimitHit) => void
 }
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 const STDIO_RIGHTS = RIGHTS.FD_READ | RIGHTS.FD_WRITE | RIGHTS.FD_FDSTAT_SET_FLAGS | RIGHTS.FD_FILESTAT_GET | RIGHTS.POLL_FD_READWRITE
 const MAX_IO = 0x7fffffff
-/** Files, directories and links a job may create: each costs host memory */
-const MAX_CREATED = 1_000_000
 
 /**
  * A deterministic WASI preview1 host over a virtual tree. Every function of
@@ -55,7 +60,6 @@ export class WasiHost {
   private readonly args: Uint8Array[]
   private readonly env: Uint8Array[]
   private readonly tree: Tree
-  private created = 0
 
   constructor (private readonly o: HostOptions) {
     this.tree = o.tree
@@ -67,9 +71,24 @@ export class WasiHost {
     if (o.preopen) this.fds.set(3, { kind: 'dir', node: o.tree.root, preopen: '/', rightsBase: DIR_RIGHTS, rightsInheriting: ALL_RIGHTS, flags: 0 })
   }
 
-  /** Counts a node the job is about to create; ENOSPC past the cap, as a full disk would say */
+  /**
+   * A name is about to be added to a writable directory: EDQUOT past the
+   * entry limit, as a file system out of inodes says. Each name costs host
+   * memory here and when the outputs are stored.
+   */
   private create (): void {
-    if (++this.created > MAX_CREATED) fail(E.NOSPC)
+    if (this.tree.writableNames >= this.o.maxEntries) {
+      this.o.onLimit('output-entries')
+      fail(E.DQUOT)
+    }
+  }
+
+  /** A directory with `height` levels below it is about to be placed under `parent` */
+  private checkDepth (parent: DirNode, height: number): void {
+    if (parent.depth() + 1 + height > this.o.maxDirDepth) {
+      this.o.onLimit('output-depth')
+      fail(E.NAMETOOLONG)
+    }
   }
 
   /** The guest's memory, once instantiated */
@@ -586,6 +605,7 @@ export class WasiHost {
     const r = this.at(fd, pathPtr, pathLen, false)
     if (r.node !== undefined) return E.EXIST
     if (!r.dir.writable) return E.ROFS
+    this.checkDepth(r.dir, 0)
     this.create()
     this.tree.link(r.dir, r.name, this.tree.dir(true))
     return E.SUCCESS
@@ -598,7 +618,7 @@ export class WasiHost {
     if (!(r.node instanceof DirNode)) return E.NOTDIR
     if (r.node.entries.size > 0) return E.NOTEMPTY
     if (!r.dir.writable) return E.ROFS
-    r.dir.entries.delete(r.name)
+    this.tree.unlink(r.dir, r.name)
     r.node.parent = null
     return E.SUCCESS
   }
@@ -609,7 +629,7 @@ export class WasiHost {
     if (r.node instanceof DirNode) return E.ISDIR
     if (r.trailingSlash) return E.NOTDIR
     if (!r.dir.writable) return E.ROFS
-    r.dir.entries.delete(r.name)
+    this.tree.unlink(r.dir, r.name)
     this.unlinked(r.node)
     return E.SUCCESS
   }
@@ -651,6 +671,7 @@ export class WasiHost {
     if (dst.node !== undefined) return E.EXIST
     if (dst.trailingSlash) return E.NOENT
     if (!dst.dir.writable) return E.ROFS
+    this.create()
     src.node.nlink++
     this.tree.link(dst.dir, dst.name, src.node)
     return E.SUCCESS
@@ -672,10 +693,11 @@ export class WasiHost {
         if (!(existing instanceof DirNode)) return E.NOTDIR
         if (existing.entries.size > 0) return E.NOTEMPTY
       }
+      if (dst.dir !== src.dir) this.checkDepth(dst.dir, node.height())
     } else if (existing instanceof DirNode) {
       return E.ISDIR
     }
-    src.dir.entries.delete(src.name)
+    this.tree.unlink(src.dir, src.name)
     if (existing !== undefined) this.unlinked(existing)
     this.tree.link(dst.dir, dst.name, node)
     return E.SUCCESS

@@ -15,15 +15,58 @@ abstract class BaseNode {
   abstract readonly filetype: number
 }
 
+/** Lists a lazy directory: its entries, with nodes made by the tree in the order given */
+export type DirLoader = () => Array<[string, Node]>
+
 export class DirNode extends BaseNode {
   readonly filetype = FILETYPE.DIRECTORY
-  readonly entries = new Map<string, Node>()
   parent: DirNode | null = null
-  constructor (ino: bigint, readonly writable: boolean) { super(ino) }
+  private loaded: Map<string, Node> | undefined
+  constructor (ino: bigint, readonly writable: boolean, private loader?: DirLoader) {
+    super(ino)
+    if (loader === undefined) this.loaded = new Map()
+  }
+
+  /**
+   * The directory's entries. A lazy directory (an input) is listed on first
+   * use; a listing that fails (a limit, say) throws to the host call and is
+   * tried again on the next use.
+   */
+  get entries (): Map<string, Node> {
+    if (this.loaded === undefined) {
+      const entries = new Map<string, Node>()
+      for (const [name, node] of this.loader!()) {
+        entries.set(name, node)
+        if (node instanceof DirNode) node.parent = this
+      }
+      this.loaded = entries
+      this.loader = undefined
+    }
+    return this.loaded
+  }
 
   /** Names in the order readdir returns them: sorted by their UTF-8 bytes */
   sortedNames (): string[] {
     return [...this.entries.keys()].sort(compareUtf8)
+  }
+
+  /** Directories above this one up to the root (the root is 0) */
+  depth (): number {
+    let n = 0
+    for (let d = this.parent; d !== null; d = d.parent) n++
+    return n
+  }
+
+  /** How many directory levels sit below this one (0 when it holds no directory) */
+  height (): number {
+    let max = 0
+    const stack: Array<[DirNode, number]> = [[this, 0]]
+    while (stack.length > 0) {
+      const [dir, level] = stack.pop()!
+      if (level > max) max = level
+      for (const child of dir.entries.values()) if (child instanceof DirNode) stack.push([child, level + 1])
+    }
+    return max
   }
 }
 
@@ -43,7 +86,8 @@ export class SymlinkNode extends BaseNode {
 export type Node = DirNode | FileNode | SymlinkNode
 
 const encoder = new TextEncoder()
-function compareUtf8 (a: string, b: string): number {
+/** Order of names by their UTF-8 bytes */
+export function compareUtf8 (a: string, b: string): number {
   const x = encoder.encode(a); const y = encoder.encode(b)
   const n = Math.min(x.length, y.length)
   for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i]
@@ -68,18 +112,28 @@ export interface Resolved {
 export class Tree {
   private nextIno = 1n
   readonly root: DirNode
+  /** Names the writable directories hold now (files, directories and links) */
+  writableNames = 0
   constructor (rootWritable: boolean) {
     this.root = this.dir(rootWritable)
   }
 
   dir (writable: boolean): DirNode { return new DirNode(this.nextIno++, writable) }
+  /** A read-only directory listed by `loader` when first used */
+  lazyDir (loader: DirLoader): DirNode { return new DirNode(this.nextIno++, false, loader) }
   file (content: FileContent): FileNode { return new FileNode(this.nextIno++, content) }
   symlink (target: string, writable: boolean): SymlinkNode { return new SymlinkNode(this.nextIno++, target, writable) }
 
   /** Links `node` into `dir` under `name` */
   link (dir: DirNode, name: string, node: Node): void {
+    if (dir.writable && !dir.entries.has(name)) this.writableNames++
     dir.entries.set(name, node)
     if (node instanceof DirNode) node.parent = dir
+  }
+
+  /** Removes `name` from `dir` */
+  unlink (dir: DirNode, name: string): void {
+    if (dir.entries.delete(name) && dir.writable) this.writableNames--
   }
 
   /**
