@@ -15,6 +15,8 @@ export interface RepoPaths {
   api: string
   /** IPNS keys other than the identity, one file (mode 0600) per name */
   keystore: string
+  /** Disk space held back so that a full disk can still be cleaned up (see `repo/reserve.ts`) */
+  reserve: string
 }
 
 /**
@@ -37,6 +39,7 @@ export function repoPaths (root: string): RepoPaths {
     lock: join(root, 'repo.lock'),
     wasmCache: join(root, 'cache', 'wasm'),
     api: join(root, 'api.sock'),
-    keystore: join(root, 'keystore')
+    keystore: join(root, 'keystore'),
+    reserve: join(root, 'reserve')
   }
 }
