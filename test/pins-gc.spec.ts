@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { dcx, errorLine, ok, tempRepo } from './helpers/cli.js'
@@ -90,6 +90,19 @@ describe('pins and gc', () => {
     expect(r.code).toBe(1)
     expect(errorLine(r)).toMatch(/block bafybeihchr7vmgjaasntayyatmp5sv6xza57iy2h4xj7g46bpjij6yhrmy is not in the repo/)
     expect((await ok(['pin', 'ls', '-q'], { repo })).stdout.trim()).toBe('')
+  })
+
+  it('gc removes partial block files a crash left, but not one being written now', async () => {
+    const shard = join(repo, 'blocks', 'ZZ')
+    await mkdir(shard, { recursive: true })
+    const old = join(shard, '.CIQOLDPARTIALBLOCK.data.tmp')
+    const fresh = join(shard, '.CIQFRESHPARTIALBLOCK.data.tmp')
+    await writeFile(old, randomBytes(1000))
+    await writeFile(fresh, randomBytes(1000))
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000)
+    await utimes(old, twoHoursAgo, twoHoursAgo)
+    await ok(['repo', 'gc'], { repo })
+    expect(await readdir(shard)).toEqual(['.CIQFRESHPARTIALBLOCK.data.tmp'])
   })
 
   it('pin rm of something not pinned says so', async () => {

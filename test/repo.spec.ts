@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { readFile, stat, writeFile, mkdir } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PROJECT, dcx, errorLine, ok, tempDir } from './helpers/cli.js'
@@ -125,5 +125,103 @@ describe('the repo lock', () => {
     await new Promise(resolve => holder.on('exit', resolve))
     await ok(['pin', 'ls', '--repo', repo])
     await ok(['repo', 'verify', '--repo', repo])
+  })
+})
+
+describe('a stale repo.lock', () => {
+  // Each names no live process, so the next writer takes it over at once instead of waiting
+  const stale: Array<[string, () => Promise<string>]> = [
+    ['an empty lock file', async () => ''],
+    ['a lock file of garbage', async () => '\u0000\u0000{"pid": nope'],
+    ['a lock file naming a dead pid', async () => {
+      const child = spawn(join(PROJECT, 'node_modules/node/bin/node'), ['-e', ''], { stdio: 'ignore' })
+      await new Promise(resolve => child.on('exit', resolve))
+      return JSON.stringify({ pid: child.pid, command: 'add', since: new Date().toISOString() })
+    }]
+  ]
+  for (const [what, text] of stale) {
+    it(`takes over ${what}`, async () => {
+      const repo = join(await dir(), 'r')
+      await ok(['init', '--repo', repo])
+      await writeFile(join(repo, 'repo.lock'), await text())
+      const started = Date.now()
+      const r = await ok(['add', '-Q', join(PROJECT, 'package.json'), '--repo', repo])
+      expect(Date.now() - started).toBeLessThan(1500) // no 2 s wait for a holder
+      const cid = r.stdout.trim()
+      expect((await ok(['pin', 'ls', '-q', '--repo', repo])).stdout.split('\n')).toContain(cid)
+      await expect(stat(join(repo, 'repo.lock'))).rejects.toMatchObject({ code: 'ENOENT' })
+      expect((await readdir(repo)).filter(n => n.includes('repo.lock'))).toEqual([])
+    })
+  }
+
+  it('still waits for a live holder, names it, and leaves its lock alone', async () => {
+    const repo = join(await dir(), 'r')
+    await ok(['init', '--repo', repo])
+    // this test's own process is alive for sure
+    const lock = JSON.stringify({ pid: process.pid, command: 'add big.iso', since: '2025-01-01T00:00:00.000Z' })
+    await writeFile(join(repo, 'repo.lock'), lock)
+    const r = await dcx(['pin', 'ls', '--repo', repo])
+    expect(r.code).toBe(1)
+    expect(errorLine(r)).toMatch(new RegExp(`in use by \`dcx add big.iso\` \\(pid ${process.pid}, since 2025-01-01`))
+    expect(await readFile(join(repo, 'repo.lock'), 'utf8')).toBe(lock)
+  })
+})
+
+describe('a repo whose datastore cannot be opened is still called a repo', () => {
+  it('names another process holding LevelDB\'s LOCK', async () => {
+    const repo = join(await dir(), 'r')
+    await ok(['init', '--repo', repo])
+    // A process that ignores repo.lock (an older dcx, say) holds the LevelDB open
+    const holder = spawn(join(PROJECT, 'node_modules/node/bin/node'), ['--input-type=module', '-e', `
+      const { ClassicLevel } = await import(${JSON.stringify(join(PROJECT, 'node_modules/classic-level/index.js'))})
+      const db = new ClassicLevel(${JSON.stringify(join(repo, 'datastore'))})
+      await db.open()
+      console.log('held')
+      process.stdin.once('data', async () => { await db.close(); process.exit(0) })
+    `], { stdio: ['pipe', 'pipe', 'inherit'] })
+    await new Promise(resolve => holder.stdout.once('data', resolve))
+    try {
+      const r = await dcx(['pin', 'ls', '--repo', repo])
+      expect(r.code).toBe(1)
+      const line = errorLine(r)
+      expect(line).toMatch(/datastore .* cannot be opened .*another process holds its LevelDB LOCK/)
+      expect(line).not.toMatch(/not a dcx repo|dcx init/)
+      // and repo.lock was released: the next command after the holder goes works
+    } finally {
+      holder.stdin.write('go\n')
+      await new Promise(resolve => holder.on('exit', resolve))
+    }
+    await ok(['pin', 'ls', '--repo', repo])
+  })
+
+  it('says a damaged datastore is damaged, and what to do, not "run dcx init"', async () => {
+    const repo = join(await dir(), 'r')
+    await ok(['init', '--repo', repo])
+    await writeFile(join(repo, 'datastore', 'CURRENT'), 'MANIFEST-999999\n')
+    const r = await dcx(['repo', 'gc', '--repo', repo])
+    expect(r.code).toBe(1)
+    const line = errorLine(r)
+    expect(line).toMatch(/datastore .* cannot be opened .*back up the whole repo folder/)
+    expect(line).not.toMatch(/not a dcx repo|dcx init/)
+  })
+
+  it('says a missing datastore is missing', async () => {
+    const repo = join(await dir(), 'r')
+    await ok(['init', '--repo', repo])
+    await rm(join(repo, 'datastore'), { recursive: true })
+    const r = await dcx(['pin', 'ls', '--repo', repo])
+    expect(r.code).toBe(1)
+    expect(errorLine(r)).toMatch(/datastore .* cannot be opened \(no such folder\): restore it from a backup/)
+  })
+
+  it('calls a missing identity key damage, not "not a repo"', async () => {
+    const repo = join(await dir(), 'r')
+    await ok(['init', '--repo', repo])
+    await rm(join(repo, 'identity.key'))
+    const r = await dcx(['id', '--repo', repo])
+    expect(r.code).toBe(1)
+    const line = errorLine(r)
+    expect(line).toMatch(/repo at .* is damaged \(identity\.key is missing\)/)
+    expect(line).not.toMatch(/not a dcx repo/)
   })
 })

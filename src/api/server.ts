@@ -1,6 +1,6 @@
 import { chmod, rm } from 'node:fs/promises'
 import { createServer } from 'node:http'
-import { DcxError } from '../errors.js'
+import { DcxError, storageFailure } from '../errors.js'
 import { dataHandlers } from './handlers/data.js'
 import { jobHandlers } from './handlers/jobs.js'
 import { nameHandlers } from './handlers/names.js'
@@ -46,8 +46,10 @@ export async function startApi (path: string, ctx: ApiContext): Promise<Server> 
     body(req)
       .then(async args => await handler(ctx, args, res, aborter.signal))
       .then(value => { if (value !== undefined) send(res, 200, value) })
-      .catch((err: any) => {
-        if (res.headersSent) { res.destroy(err); return }
+      .catch((caught: any) => {
+        if (res.headersSent) { res.destroy(caught); return }
+        // a full disk under the daemon is reported as the CLI would report it offline
+        const err = storageFailure(caught) ?? caught
         const ours = err instanceof DcxError
         send(res, 500, { error: { code: err?.code ?? 'ERR_INTERNAL', message: String(err?.message ?? err).split('\n')[0], exitCode: ours ? err.exitCode : undefined, ours } })
       })

@@ -1,4 +1,4 @@
-import { DcxError } from '../errors.js'
+import { DcxError, storageFailure } from '../errors.js'
 
 /** How the CLI reports a failure: one line, a stable code, an exit code */
 export interface ErrorReport {
@@ -35,12 +35,16 @@ export function jobExitCode (status: string, exitCode: number | null | undefined
 
 /**
  * The one place that turns any thrown value into what the user sees. Our
- * own errors carry their message and exit code; oclif's parse errors are
- * usage errors; anything else is a bug, reported in one line (the stack is
- * printed only with DEBUG set).
+ * own errors carry their message and exit code; a full disk, a read-only
+ * file system or a refused permission anywhere in the `cause` chain (stores
+ * wrap the OS error, LevelDB keeps it only as text) is the user's to fix, not
+ * a bug; oclif's parse errors are usage errors; anything else is a bug,
+ * reported in one line (the stack is printed only with DEBUG set).
  */
 export function describeError (err: any): ErrorReport {
   if (err instanceof DcxError) return { code: err.code, message: err.message, exitCode: err.exitCode }
+  const storage = storageFailure(err)
+  if (storage !== undefined) return { code: storage.code, message: storage.message, exitCode: storage.exitCode }
   if (err?.name === 'AbortError') return { code: 'ERR_ABORTED', message: 'interrupted: nothing was pinned or half-written', exitCode: EXIT.interrupted }
   if (err?.oclif != null) {
     // oclif's parse errors span lines ("Parsing --x\n\tExpected ..."): fold them into one

@@ -1,8 +1,9 @@
 import { createWriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import { pipeline } from 'node:stream/promises'
+import { storageFailure } from '../errors.js'
 
-/** Write a stream to `path` whole or not at all: a temp file renamed into place */
+/** Write a stream to `path` whole or not at all: a temp file renamed into place (a full disk names `path`) */
 export async function writeFileWhole (path: string, data: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void> {
   const tmp = `${path}.dcx-partial-${process.pid}`
   try {
@@ -10,6 +11,6 @@ export async function writeFileWhole (path: string, data: AsyncIterable<Uint8Arr
     await rename(tmp, path)
   } catch (err) {
     await rm(tmp, { force: true })
-    throw err
+    throw storageFailure(err, path) ?? err
   }
 }

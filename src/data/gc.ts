@@ -8,6 +8,9 @@ import type { PinStore } from './pins.js'
 import type { RepoBlockstore } from '../repo/blockstore.js'
 import type { AbortOptions } from 'abort-error'
 
+/** How old a partial block file must be for gc to remove it: far longer than any one block write takes */
+export const PARTIAL_AGE_MS = 60 * 60 * 1000
+
 /** Emitted for each removed block */
 export interface GcRemoved {
   /** The block's multihash as a CIDv1 raw, as Kubo prints it */
@@ -17,8 +20,9 @@ export interface GcRemoved {
 
 /**
  * Mark and sweep: mark every block reachable from a pin, then delete every
- * block file not marked. The caller holds the repo lock, so no add can be
- * between writing its blocks and pinning them while this runs.
+ * block file not marked, then partial block files a crash left (see
+ * `RepoBlockstore.removePartials`). The caller holds the repo lock, so no add
+ * can be between writing its blocks and pinning them while this runs.
  */
 export async function * gc (blockstore: RepoBlockstore, pins: PinStore, options: AbortOptions = {}): AsyncGenerator<GcRemoved> {
   const marked = new Set<string>()
@@ -35,4 +39,5 @@ export async function * gc (blockstore: RepoBlockstore, pins: PinStore, options:
     await unlink(file)
     yield { cid: CID.createV1(raw.code, decodeMultihash(multihash)), bytes: size }
   }
+  await blockstore.removePartials(PARTIAL_AGE_MS, options)
 }

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs'
 import { lstat, mkdir, rename, rm, symlink } from 'node:fs/promises'
 import { dirname, join, basename } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { InvalidArgumentError, OutputPathError } from '../errors.js'
+import { InvalidArgumentError, OutputPathError, storageFailure } from '../errors.js'
 import { fileContent } from './file-content.js'
 import { resolveEntry, symlinkTarget, translateExportError } from './resolve.js'
 import type { CidPath } from './cid-path.js'
@@ -28,8 +28,8 @@ export function defaultOutputName (target: CidPath): string {
 
 /**
  * Save a UnixFS file or tree to `out`. Everything is written under a
- * temporary sibling and renamed into place at the end, so a missing block or
- * Ctrl-C never leaves a half tree at `out`.
+ * temporary sibling and renamed into place at the end, so a missing block,
+ * Ctrl-C or a full disk never leaves a half tree at `out`.
  */
 export async function get (target: CidPath, out: string, blockstore: ReadableStorage, options: GetOptions = {}): Promise<GetResult> {
   try {
@@ -41,7 +41,7 @@ export async function get (target: CidPath, out: string, blockstore: ReadableSto
   try {
     await mkdir(dirname(out), { recursive: true })
   } catch (err: any) {
-    throw new OutputPathError(out, err.code ?? err.message)
+    throw storageFailure(err, out) ?? new OutputPathError(out, err.code ?? err.message)
   }
   const tmp = join(dirname(out), `.${basename(out)}.dcx-partial-${process.pid}`)
   const result: GetResult = { path: out, files: 0, bytes: 0 }
@@ -52,7 +52,7 @@ export async function get (target: CidPath, out: string, blockstore: ReadableSto
     return result
   } catch (err) {
     await rm(tmp, { recursive: true, force: true })
-    throw err
+    throw storageFailure(err, out) ?? err
   }
 }
 

@@ -1,9 +1,9 @@
-import { access, readFile, readdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { access, readFile, readdir, stat, unlink } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { NextToLast } from 'blockstore-fs/sharding'
 import type { FsBlockstore } from 'blockstore-fs'
 import { base32upper } from 'multiformats/bases/base32'
-import { BlockNotFoundError } from '../errors.js'
+import { BlockNotFoundError, REPO_SPACE_HINT, storageFailure } from '../errors.js'
 import type { AbortOptions } from 'abort-error'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
@@ -64,9 +64,20 @@ export class RepoBlockstore implements Blockstore {
     }
   }
 
+  /**
+   * A failed write (a full disk) removes its partial temp file: blockstore-fs
+   * (through steno) writes `.<block>.tmp` and leaves it on failure, where no
+   * gc would ever find it, so each failed block would keep its space.
+   */
   async put (cid: CID, bytes: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options?: AbortOptions): Promise<CID> {
     if (cid.multihash.code === IDENTITY) return cid
-    return (await this.fs()).put(cid, bytes, options)
+    try {
+      return await (await this.fs()).put(cid, bytes, options)
+    } catch (err) {
+      const file = this.pathOf(cid)
+      await unlink(join(dirname(file), `.${basename(file)}.tmp`)).catch(() => {})
+      throw storageFailure(err, this.dir, { hint: REPO_SPACE_HINT }) ?? err
+    }
   }
 
   async * putMany (source: Iterable<InputPair> | AsyncIterable<InputPair>, options?: AbortOptions): AsyncGenerator<CID> {
@@ -116,28 +127,58 @@ export class RepoBlockstore implements Blockstore {
   }
 
   /**
+   * Remove partial block files (`.<block>.data.tmp`) last written more than
+   * `olderThanMs` ago: a process killed mid-write, or a full disk under a dcx
+   * older than the clean-up in `put`, leaves them where nothing else would
+   * ever free their space. The age spares a write in flight. Returns the
+   * bytes freed.
+   */
+  async removePartials (olderThanMs: number, options?: AbortOptions): Promise<number> {
+    const before = Date.now() - olderThanMs
+    let freed = 0
+    for (const shard of await this.shards()) {
+      options?.signal?.throwIfAborted()
+      for (const name of await this.filesIn(shard)) {
+        if (!name.startsWith('.') || !name.endsWith(`${EXTENSION}.tmp`)) continue
+        const file = join(this.dir, shard, name)
+        try {
+          const s = await stat(file)
+          if (s.mtimeMs >= before) continue
+          await unlink(file)
+          freed += s.size
+        } catch {}
+      }
+    }
+    return freed
+  }
+
+  private async shards (): Promise<string[]> {
+    try {
+      return (await readdir(this.dir)).sort()
+    } catch (err: any) {
+      if (err.code === 'ENOENT') return []
+      throw err
+    }
+  }
+
+  private async filesIn (shard: string): Promise<string[]> {
+    try {
+      return (await readdir(join(this.dir, shard))).sort()
+    } catch (err: any) {
+      if (err.code === 'ENOTDIR' || err.code === 'ENOENT') return []
+      throw err
+    }
+  }
+
+  /**
    * Every stored block as its multihash bytes and file path. Blocks are keyed
    * by multihash, not CID, so this works for any hash function (blockstore-fs's
    * own `getAll` can only decode sha2-256 keys back into CIDs).
    */
   async * listMultihashes (options?: AbortOptions): AsyncGenerator<{ multihash: Uint8Array, file: string }> {
-    let shards: string[]
-    try {
-      shards = (await readdir(this.dir)).sort()
-    } catch (err: any) {
-      if (err.code === 'ENOENT') return
-      throw err
-    }
-    for (const shard of shards) {
+    for (const shard of await this.shards()) {
       options?.signal?.throwIfAborted()
-      let files: string[]
-      try {
-        files = (await readdir(join(this.dir, shard))).sort()
-      } catch (err: any) {
-        if (err.code === 'ENOTDIR' || err.code === 'ENOENT') continue
-        throw err
-      }
-      for (const name of files) {
+      for (const name of await this.filesIn(shard)) {
         if (!name.endsWith(EXTENSION)) continue
         let multihash: Uint8Array
         try {

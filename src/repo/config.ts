@@ -1,5 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises'
-import { NotARepoError } from '../errors.js'
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { NotARepoError, storageFailure } from '../errors.js'
 
 export type RepoProfile = 'local' | 'server'
 
@@ -39,7 +39,8 @@ export async function readConfig (file: string, root: string): Promise<RepoConfi
   try {
     text = await readFile(file, 'utf8')
   } catch (err: any) {
-    throw new NotARepoError(root, err.code === 'ENOENT' ? 'no config.json' : `config.json unreadable: ${err.code ?? err.message}`)
+    if (err.code === 'ENOENT') throw new NotARepoError(root, 'no config.json')
+    throw storageFailure(err, file) ?? err
   }
   let parsed: RepoConfig
   try {
@@ -53,9 +54,14 @@ export async function readConfig (file: string, root: string): Promise<RepoConfi
   return parsed
 }
 
-/** Write a config file so that a crash never leaves it half-written */
+/** Write a config file so that a crash or a full disk never leaves it half-written */
 export async function writeConfig (file: string, config: RepoConfig): Promise<void> {
   const tmp = `${file}.tmp`
-  await writeFile(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o644 })
-  await rename(tmp, file)
+  try {
+    await writeFile(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o644 })
+    await rename(tmp, file)
+  } catch (err) {
+    await unlink(tmp).catch(() => {})
+    throw storageFailure(err, file) ?? err
+  }
 }

@@ -1,7 +1,9 @@
-import { readFile, writeFile, chmod } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { NotARepoError } from '../errors.js'
+import { RepoDamagedError, RepoExistsError, storageFailure } from '../errors.js'
+import { publishFile } from './publish-file.js'
 import type { PrivateKey } from '@libp2p/interface'
 
 /** A repo's identity: its Ed25519 key and the peer ID derived from it */
@@ -23,8 +25,8 @@ function describe (privateKey: PrivateKey): Identity {
 /** Create a new Ed25519 identity and store it readable by the owner only (0600) */
 export async function createIdentity (file: string): Promise<Identity> {
   const privateKey = await generateKeyPair('Ed25519')
-  await writeFile(file, privateKeyToProtobuf(privateKey), { mode: 0o600, flag: 'wx' })
-  await chmod(file, 0o600)
+  // Published whole: a full disk must not leave an empty key that blocks the next init
+  if (!await publishFile(file, privateKeyToProtobuf(privateKey), 0o600)) throw new RepoExistsError(dirname(file))
   return describe(privateKey)
 }
 
@@ -34,11 +36,12 @@ export async function loadIdentity (file: string, root: string): Promise<Identit
   try {
     bytes = await readFile(file)
   } catch (err: any) {
-    throw new NotARepoError(root, `identity key unreadable: ${err.code ?? err.message}`)
+    if (err.code === 'ENOENT') throw new RepoDamagedError(root, 'identity.key is missing')
+    throw storageFailure(err, file) ?? new RepoDamagedError(root, `identity.key unreadable: ${err.code ?? err.message}`)
   }
   try {
     return describe(privateKeyFromProtobuf(bytes))
   } catch {
-    throw new NotARepoError(root, 'identity.key is not a libp2p private key')
+    throw new RepoDamagedError(root, 'identity.key is not a libp2p private key')
   }
 }

@@ -1,10 +1,11 @@
-import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { base36 } from 'multiformats/bases/base36'
-import { DcxError, InvalidArgumentError } from '../errors.js'
+import { DcxError, InvalidArgumentError, storageFailure } from '../errors.js'
 import { loadIdentity } from './identity.js'
 import { repoPaths } from './paths.js'
+import { publishFile } from './publish-file.js'
 import type { PrivateKey } from '@libp2p/interface'
 
 /** The identity key's name, as in Kubo */
@@ -57,14 +58,15 @@ export class Keystore {
     checkName(name)
     if (name === SELF) throw new KeyExistsError(name)
     const key = await generateKeyPair('Ed25519')
-    await mkdir(this.dir, { recursive: true, mode: 0o700 })
+    let published: boolean
     try {
-      await writeFile(join(this.dir, name), privateKeyToProtobuf(key), { mode: 0o600, flag: 'wx' })
-    } catch (err: any) {
-      if (err.code === 'EEXIST') throw new KeyExistsError(name)
-      throw err
+      await mkdir(this.dir, { recursive: true, mode: 0o700 })
+      // Whole or not at all: a full disk must not leave an empty key under the name
+      published = await publishFile(join(this.dir, name), privateKeyToProtobuf(key), 0o600)
+    } catch (err) {
+      throw storageFailure(err, this.dir) ?? err
     }
-    await chmod(join(this.dir, name), 0o600)
+    if (!published) throw new KeyExistsError(name)
     return { name, id: ipnsName(key) }
   }
 

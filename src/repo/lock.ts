@@ -1,6 +1,8 @@
-import { link, open, readFile, rename, unlink } from 'node:fs/promises'
+import { link, readFile, readdir, rename, unlink } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { RepoLockedError } from '../errors.js'
+import { publishFile, publishTempPid } from './publish-file.js'
 
 /** Who holds a repo lock, as written into the lock file */
 export interface LockHolder {
@@ -11,6 +13,7 @@ export interface LockHolder {
 
 /** A held repo lock; release it exactly once */
 export interface RepoLock {
+  /** Remove the lock file if it is still ours; never throws */
   release: () => Promise<void>
 }
 
@@ -30,57 +33,105 @@ function alive (pid: number): boolean {
   }
 }
 
-async function readHolder (file: string): Promise<LockHolder | undefined> {
+/** The lock file's text, or undefined when there is none */
+async function readText (file: string): Promise<string | undefined> {
   try {
-    return JSON.parse(await readFile(file, 'utf8'))
+    return await readFile(file, 'utf8')
+  } catch (err: any) {
+    if (err.code === 'ENOENT') return undefined
+    throw err
+  }
+}
+
+/** The holder a lock file's text names, or undefined for empty or unparseable text */
+function parseHolder (text: string): LockHolder | undefined {
+  try {
+    const h = JSON.parse(text)
+    if (Number.isSafeInteger(h?.pid) && h.pid > 0) return { pid: h.pid, command: String(h.command ?? '?'), since: String(h.since ?? '?') }
+  } catch {}
+  return undefined
+}
+
+/**
+ * Remove what takeovers and publishing left behind when their process died
+ * at the wrong moment (`repo.lock.stale-<pid>`, `.repo.lock.<pid>-<hex>.tmp`).
+ * Only files of dead processes go: a live waiter may be using its own.
+ */
+async function sweepLeftovers (file: string): Promise<void> {
+  const base = basename(file)
+  let names: string[]
+  try {
+    names = await readdir(dirname(file))
   } catch {
-    return undefined
+    return
+  }
+  for (const name of names) {
+    const pid = name.startsWith(`${base}.stale-`) ? Number(name.slice(base.length + 7)) : publishTempPid(name, base)
+    if (pid === undefined || !Number.isSafeInteger(pid) || pid === process.pid || alive(pid)) continue
+    await unlink(join(dirname(file), name)).catch(() => {})
   }
 }
 
 /**
  * Take the repo's exclusive lock. The lock file names its holder, so a second
- * process can say who it waited for; a lock whose process died is taken over.
- * LevelDB's own LOCK would also stop a second opener, but it cannot say by whom.
+ * process can say who it waited for; LevelDB's own LOCK would also stop a
+ * second opener, but it cannot say by whom.
+ *
+ * The file is published whole (written to a temp file, then hard-linked into
+ * place), so a lock file is never seen empty or half-written, not even after
+ * a full disk or a crash. A lock file that names no live process (a dead pid,
+ * or text that is empty or not a holder, which can only be left from before
+ * publishing was atomic or by a power loss) is stale and taken over.
  */
 export async function acquireRepoLock (file: string, root: string, options: AcquireOptions): Promise<RepoLock> {
-  const me: LockHolder = { pid: process.pid, command: options.command, since: new Date().toISOString() }
+  const me = JSON.stringify({ pid: process.pid, command: options.command, since: new Date().toISOString() } satisfies LockHolder)
   const deadline = Date.now() + (options.waitMs ?? 2000)
   for (;;) {
-    try {
-      const handle = await open(file, 'wx', 0o600)
-      await handle.writeFile(JSON.stringify(me))
-      await handle.close()
+    if (await publishFile(file, me)) {
+      await sweepLeftovers(file)
       let released = false
       return {
         release: async () => {
           if (released) return
           released = true
-          await unlink(file).catch(() => {})
+          // Only our own file: if ours was ever wrongly taken over, the new holder's must stay
+          try {
+            if (await readText(file) === me) await unlink(file)
+          } catch {}
         }
       }
-    } catch (err: any) {
-      if (err.code !== 'EEXIST') throw err
     }
-    const holder = await readHolder(file)
-    if (holder != null && !alive(holder.pid)) {
-      // The holder died without releasing: move its lock aside atomically so
-      // that only one waiter wins the takeover.
-      const stale = `${file}.stale-${process.pid}`
-      try {
-        await rename(file, stale)
-        const moved = await readHolder(stale)
-        // Between our read and the rename a live process may have taken the
-        // lock: put its file back, but never over a newer lock (link, not rename)
-        if (moved != null && moved.pid !== holder.pid) await link(stale, file).catch(() => {})
-        await unlink(stale).catch(() => {})
-      } catch {}
+    const text = await readText(file)
+    if (text === undefined) continue // released between our publish and our read
+    const holder = parseHolder(text)
+    if (holder === undefined || !alive(holder.pid)) {
+      await takeOver(file, text)
       continue
     }
     if (Date.now() >= deadline) {
-      const who = holder == null ? 'another process' : `\`dcx ${holder.command}\` (pid ${holder.pid}, since ${holder.since})`
-      throw new RepoLockedError(root, who)
+      throw new RepoLockedError(root, `\`dcx ${holder.command}\` (pid ${holder.pid}, since ${holder.since})`)
     }
     await sleep(50)
+  }
+}
+
+/**
+ * Remove a stale lock file whose text was `stale`, so that only one of
+ * several waiters wins: the file is moved aside atomically (rename), and if
+ * what was moved is not what was judged stale, a live process took the lock
+ * between our read and the rename, and its file is put back (with link, which
+ * never replaces a lock published in the meantime).
+ */
+async function takeOver (file: string, stale: string): Promise<void> {
+  const aside = `${file}.stale-${process.pid}`
+  try {
+    await rename(file, aside)
+  } catch {
+    return // another waiter moved it first
+  }
+  try {
+    if (await readText(aside) !== stale) await link(aside, file).catch(() => {})
+  } finally {
+    await unlink(aside).catch(() => {})
   }
 }

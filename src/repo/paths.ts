@@ -17,6 +17,8 @@ export interface RepoPaths {
   keystore: string
   /** Scratch space of running jobs (large outputs spill here); a dead process's leftovers are removed when the repo is opened */
   tmp: string
+  /** Disk space held back so that a full disk can still be cleaned up (see `repo/reserve.ts`) */
+  reserve: string
 }
 
 /**
@@ -40,6 +42,7 @@ export function repoPaths (root: string): RepoPaths {
     wasmCache: join(root, 'cache', 'wasm'),
     api: join(root, 'api.sock'),
     keystore: join(root, 'keystore'),
-    tmp: join(root, 'tmp')
+    tmp: join(root, 'tmp'),
+    reserve: join(root, 'reserve')
   }
 }

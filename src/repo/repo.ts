@@ -1,13 +1,16 @@
-import { mkdir, readdir } from 'node:fs/promises'
-import { LevelDatastore } from 'datastore-level'
-import { NotARepoError, RepoExistsError } from '../errors.js'
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { NoSpaceError, NotARepoError, REPO_SPACE_HINT, RepoExistsError, storageFailure } from '../errors.js'
 import { RepoBlockstore } from './blockstore.js'
+import { RepoDatastore } from './datastore.js'
+import { createReserve, ensureReserve, releaseReserve } from './reserve.js'
 import { defaultConfig, readConfig, writeConfig } from './config.js'
 import { createIdentity, loadIdentity } from './identity.js'
 import { acquireRepoLock } from './lock.js'
 import { checkRepo } from './block-repo.js'
 import type { BlockRepo } from './block-repo.js'
 import { repoPaths } from './paths.js'
+import type { RepoPaths } from './paths.js'
 import type { RepoConfig, RepoProfile } from './config.js'
 import type { Identity } from './identity.js'
 import type { RepoLock } from './lock.js'
@@ -15,7 +18,7 @@ import type { RepoLock } from './lock.js'
 /** A repo opened for writing: holds the repo lock until closed */
 export interface Repo extends BlockRepo {
   config: RepoConfig
-  datastore: LevelDatastore
+  datastore: RepoDatastore
   close: () => Promise<void>
 }
 
@@ -30,37 +33,68 @@ export interface InitResult {
   identity: Identity
 }
 
+/** What `initRepo` creates inside the root, removed again if it fails */
+const INIT_MADE = ['identity.key', 'blocks', 'datastore', 'reserve', 'config.json', 'config.json.tmp']
+
 /**
  * Create a repo: config file, Ed25519 identity key (0600), flat-file
- * blockstore and LevelDB datastore. Refuses a folder that already holds a
- * repo or other files, so an init never mixes with someone's data.
+ * blockstore, LevelDB datastore and the disk reserve. Refuses a folder that
+ * already holds a repo or other files, so an init never mixes with someone's
+ * data; one that fails (e.g. on a full disk) removes what it made, so the
+ * folder can be inited again.
  */
 export async function initRepo (root: string, options: InitOptions = {}): Promise<InitResult> {
   const paths = repoPaths(root)
-  let entries: string[] = []
-  try {
-    entries = await readdir(root)
-  } catch (err: any) {
-    if (err.code === 'ENOTDIR') throw new NotARepoError(root, 'it is a file')
-    if (err.code !== 'ENOENT') throw err
+  const check = async (ignore: (name: string) => boolean): Promise<boolean> => {
+    let entries: string[] = []
+    try {
+      entries = (await readdir(root)).filter(n => !ignore(n))
+    } catch (err: any) {
+      if (err.code === 'ENOTDIR') throw new NotARepoError(root, 'it is a file')
+      if (err.code !== 'ENOENT') throw storageFailure(err, root) ?? err
+      return false
+    }
+    if (entries.includes('config.json')) throw new RepoExistsError(root)
+    if (entries.length > 0) throw new NotARepoError(root, 'the folder is not empty; init a new repo in an empty or missing folder')
+    return true
   }
-  if (entries.includes('config.json')) throw new RepoExistsError(root)
-  if (entries.length > 0) throw new NotARepoError(root, 'the folder is not empty; init a new repo in an empty or missing folder')
-  await mkdir(root, { recursive: true, mode: 0o700 })
-  const lock = await acquireRepoLock(paths.lock, root, { command: 'init' })
+  const existed = await check(() => false)
   try {
-    const identity = await createIdentity(paths.identity)
-    const blockstore = new RepoBlockstore(paths.blocks)
-    await blockstore.open()
-    const datastore = new LevelDatastore(paths.datastore)
-    await datastore.open()
-    await datastore.close()
-    const config = defaultConfig(options.profile ?? 'local', identity.peerId)
-    // The config is written last: its presence is what makes a folder a repo.
-    await writeConfig(paths.config, config)
-    return { root, config, identity }
+    await mkdir(root, { recursive: true, mode: 0o700 })
+  } catch (err) {
+    throw storageFailure(err, root) ?? err
+  }
+  let lock: RepoLock
+  try {
+    lock = await acquireRepoLock(paths.lock, root, { command: 'init' })
+  } catch (err) {
+    if (!existed) await rmdir(root).catch(() => {})
+    throw storageFailure(err, root) ?? err
+  }
+  let made = false
+  try {
+    // Another init may have finished while we waited for the lock
+    await check(name => name.startsWith('repo.lock') || name.startsWith('.repo.lock'))
+    try {
+      const identity = await createIdentity(paths.identity)
+      const blockstore = new RepoBlockstore(paths.blocks)
+      await blockstore.open()
+      const datastore = new RepoDatastore(paths.datastore)
+      await datastore.open()
+      await datastore.close()
+      await createReserve(paths.reserve)
+      const config = defaultConfig(options.profile ?? 'local', identity.peerId)
+      // The config is written last: its presence is what makes a folder a repo.
+      await writeConfig(paths.config, config)
+      made = true
+      return { root, config, identity }
+    } catch (err) {
+      for (const name of INIT_MADE) await rm(join(root, name), { recursive: true, force: true }).catch(() => {})
+      throw storageFailure(err, root) ?? err
+    }
   } finally {
     await lock.release()
+    if (!made && !existed) await rmdir(root).catch(() => {}) // only if empty: another init may own it now
   }
 }
 
@@ -69,23 +103,51 @@ export interface OpenOptions {
   command: string
   /** How long to wait for another holder, in ms */
   waitMs?: number
+  /**
+   * May give back the repo's disk reserve when the disk is too full to open
+   * the repo. For commands that read or free space (pin ls, pin rm, repo gc,
+   * repo verify, repo stat), so that a full disk can be cleaned up with dcx;
+   * not for commands that add data, which would only fill the reserve too.
+   */
+  useReserve?: boolean
 }
 
-/** Open a repo for writing: take the lock, read the config, open both stores */
+/**
+ * Open a repo for writing: take the lock, read the config, open both stores.
+ * On a disk too full to do that, a command allowed to (`useReserve`) gives
+ * the reserve back and tries once more.
+ */
 export async function openRepo (root: string, options: OpenOptions): Promise<Repo> {
   const paths = repoPaths(root)
   await checkRepo(paths)
-  const lock: RepoLock = await acquireRepoLock(paths.lock, root, { command: options.command, waitMs: options.waitMs })
+  try {
+    return await openOnce(paths, options)
+  } catch (err) {
+    if (options.useReserve !== true || !(err instanceof NoSpaceError)) throw err
+    // With the reserve already spent, suggesting `dcx repo gc` would send the user in a circle
+    if (!await releaseReserve(paths.reserve)) throw new NoSpaceError(err.path)
+    return await openOnce(paths, options)
+  }
+}
+
+async function openOnce (paths: RepoPaths, options: OpenOptions): Promise<Repo> {
+  const { root } = paths
+  let lock: RepoLock
+  try {
+    lock = await acquireRepoLock(paths.lock, root, { command: options.command, waitMs: options.waitMs })
+  } catch (err) {
+    throw storageFailure(err, root, { hint: REPO_SPACE_HINT }) ?? err
+  }
   try {
     const config = await readConfig(paths.config, root)
     const blockstore = new RepoBlockstore(paths.blocks)
-    await blockstore.open()
-    const datastore = new LevelDatastore(paths.datastore, { createIfMissing: false })
     try {
-      await datastore.open()
-    } catch (err: any) {
-      throw new NotARepoError(root, `datastore cannot be opened: ${err.cause?.message ?? err.message}`)
+      await blockstore.open()
+    } catch (err) {
+      throw storageFailure(err, paths.blocks, { hint: REPO_SPACE_HINT }) ?? err
     }
+    const datastore = new RepoDatastore(paths.datastore, { createIfMissing: false })
+    await datastore.open()
     return {
       paths,
       config,
@@ -95,6 +157,8 @@ export async function openRepo (root: string, options: OpenOptions): Promise<Rep
         try {
           await datastore.close()
           await blockstore.close()
+          // Taken back once there is room again (e.g. after a gc), given back when needed
+          await ensureReserve(paths.reserve)
         } finally {
           await lock.release()
         }

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { InvalidArgumentError } from '../errors.js'
 import { PAGE, RUNTIME_ABI_VERSION } from './abi.js'
@@ -100,10 +100,15 @@ async function prepareUncached (original: Uint8Array, options: PrepareOptions, p
   }
   const rewriteMs = cached ? 0 : performance.now() - started
   if (file !== undefined && !cached) {
-    await mkdir(options.cacheDir!, { recursive: true })
+    // Only a speed-up: a full or read-only disk must not fail the job, nor leave a partial file
     const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`
-    await writeFile(tmp, bytes)
-    await rename(tmp, file)
+    try {
+      await mkdir(options.cacheDir!, { recursive: true })
+      await writeFile(tmp, bytes)
+      await rename(tmp, file)
+    } catch {
+      await unlink(tmp).catch(() => {})
+    }
   }
   let exact: WebAssembly.Module | undefined
   const prepared: PreparedModule = {

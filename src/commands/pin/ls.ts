@@ -17,7 +17,7 @@ export default class PinLs extends DcxCommand {
     const daemon = await runningDaemon(root)
     const all = daemon !== undefined
       ? await daemon.call<Array<{ cid: string, type: string }>>('/v0/pin/ls')
-      : await withRepo(root, 'pin ls', async repo => (await Array.fromAsync(repo.pins.ls({ signal: this.signal }))).map(p => ({ cid: p.cid.toString(), type: p.type as string })))
+      : await withRepo(root, 'pin ls', async repo => (await Array.fromAsync(repo.pins.ls({ signal: this.signal }))).map(p => ({ cid: p.cid.toString(), type: p.type as string })), { useReserve: true })
     const out = all.filter(p => flags.type === 'all' || p.type === flags.type)
     for (const pin of out) this.log(flags.quiet ? pin.cid : `${pin.cid} ${pin.type}`)
     return out

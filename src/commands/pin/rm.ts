@@ -27,6 +27,6 @@ export default class PinRm extends DcxCommand {
         out.push({ cid: cid.toString() })
       }
       return out
-    })
+    }, { useReserve: true })
   }
 }

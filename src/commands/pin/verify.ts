@@ -20,7 +20,7 @@ export default class PinVerify extends DcxCommand {
           rows.push({ cid: pin.cid.toString(), ok: problem == null, problem: problem?.problem })
         }
         return rows
-      })
+      }, { useReserve: true })
     for (const r of out) this.log(r.ok ? `${r.cid} ok` : `${r.cid} broken: ${r.problem}`)
     if (out.some(r => !r.ok)) process.exitCode = 1
     return out

@@ -28,6 +28,6 @@ export default class RepoGc extends DcxCommand {
         if (!flags.quiet) this.log(`removed ${r.cid}`)
       }
       return { removed, bytes }
-    })
+    }, { useReserve: true })
   }
 }

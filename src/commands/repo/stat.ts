@@ -21,7 +21,7 @@ export default class RepoStat extends DcxCommand {
         let pins = 0
         for await (const _ of repo.pins.ls()) pins++
         return { s: { ...await repoStat(repo.blockstore, { signal: this.signal }), pins }, version: repo.config.version }
-      })
+      }, { useReserve: true })
     const out = { NumObjects: s.numObjects, RepoSize: s.repoSize, Pins: s.pins, RepoPath: root, Version: `dcx-repo@${version}` }
     this.log(`NumObjects: ${out.NumObjects}`)
     this.log(`RepoSize:   ${out.RepoSize}`)

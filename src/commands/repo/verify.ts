@@ -26,7 +26,7 @@ export default class RepoVerify extends DcxCommand {
         if (problem != null) found.push({ cid: problem.cid, problem: `pin broken: ${problem.problem}` })
       }
       return found
-    })
+    }, { useReserve: true })
     for (const p of problems) this.log(`${p.cid}: ${p.problem}`)
     if (problems.length === 0) this.log('verified repo integrity')
     else process.exitCode = 1
