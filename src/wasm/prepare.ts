@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { InvalidArgumentError } from '../errors.js'
+import { InvalidArgumentError, ModuleRejectedError, RuntimeHostError } from '../errors.js'
 import { PAGE, RUNTIME_ABI_VERSION } from './abi.js'
 import { instrumentModule } from './instrument/rewrite.js'
 import { checkCompiles, validateModule } from './validate.js'
@@ -37,6 +37,47 @@ export interface PrepareOptions {
 
 /** Linear memory a job gets unless its spec says otherwise */
 export const DEFAULT_MEMORY_LIMIT = 256 * 2 ** 20
+
+/** How V8 words a module over one of its implementation limits */
+const V8_LIMIT_MESSAGE = /exceeds internal limit|too large|> maximum/
+
+/**
+ * Compiles rewritten bytes. Validation and the rewriter refuse everything
+ * that would push a module over V8's limits, so a failure here is either a
+ * limit they missed (still the module's doing: refused, with V8's words) or
+ * a bug in the rewriter (a host error, never a job result).
+ */
+export function compileRewritten (bytes: Uint8Array): WebAssembly.Module {
+  try {
+    return new WebAssembly.Module(bytes)
+  } catch (err) {
+    const message = String((err as Error)?.message ?? err).replace(/^WebAssembly\.Module\(\): /, '')
+    if (err instanceof WebAssembly.CompileError && V8_LIMIT_MESSAGE.test(message)) {
+      throw new ModuleRejectedError('the module', `is over one of V8's limits once rewritten for fuel, call depth and NaNs (${message}): see the limits a job must meet in the README`)
+    }
+    throw new RuntimeHostError(`the rewritten module does not compile (${message}): a bug in the rewriter, please report it`)
+  }
+}
+
+/**
+ * Validates and rewrites a module V8 has not seen yet. The rewrite comes
+ * first: it refuses what V8 would take too much memory for (deep nesting
+ * costs V8's validator about 240 bytes per open block), and it is linear in
+ * the module whatever the bytes are. Only a module it accepts is handed to
+ * V8's validator, whose verdict then comes before any use of the rewrite;
+ * if the rewriter failed in some other way, V8's reason is the better one.
+ */
+function rewrite (original: Uint8Array, pages: number): Uint8Array {
+  let bytes: Uint8Array
+  try {
+    bytes = instrumentModule(validateModule(original, pages * PAGE), pages)
+  } catch (err) {
+    if (!(err instanceof ModuleRejectedError)) checkCompiles(original)
+    throw err
+  }
+  checkCompiles(original)
+  return bytes
+}
 
 const memoryCache = new Map<string, PreparedModule>()
 const MEMORY_CACHE_ENTRIES = 16
@@ -83,20 +124,19 @@ async function prepareUncached (original: Uint8Array, options: PrepareOptions, p
       cached = true
     } catch {}
   }
-  if (bytes === undefined) {
-    checkCompiles(original)
-    bytes = instrumentModule(validateModule(original, pages * PAGE), pages)
-  }
+  if (bytes === undefined) bytes = rewrite(original, pages)
   let module: WebAssembly.Module
-  try {
-    module = new WebAssembly.Module(bytes)
-  } catch {
-    if (!cached) throw new Error('the rewritten module does not compile: a bug in the rewriter')
-    // a damaged cache entry: rewrite again and overwrite it
-    checkCompiles(original)
-    bytes = instrumentModule(validateModule(original, pages * PAGE), pages)
-    module = new WebAssembly.Module(bytes)
-    cached = false
+  if (!cached) {
+    module = compileRewritten(bytes)
+  } else {
+    try {
+      module = new WebAssembly.Module(bytes)
+    } catch {
+      // a damaged cache entry: rewrite again and overwrite it
+      bytes = rewrite(original, pages)
+      module = compileRewritten(bytes)
+      cached = false
+    }
   }
   const rewriteMs = cached ? 0 : performance.now() - started
   if (file !== undefined && !cached) {
@@ -118,7 +158,7 @@ async function prepareUncached (original: Uint8Array, options: PrepareOptions, p
     bytes,
     module,
     exact: () => {
-      exact ??= new WebAssembly.Module(instrumentModule(validateModule(original, pages * PAGE), pages, true))
+      exact ??= compileRewritten(instrumentModule(validateModule(original, pages * PAGE), pages, true))
       return exact
     },
     cached,

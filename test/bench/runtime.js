@@ -23,21 +23,21 @@ const wasmFile = name => new Uint8Array(readFileSync(join(ROOT, 'test/bench/wasm
  */
 export function inflate (bytes, size) {
   const m = parseModule(bytes)
-  const code = m.bodies.reduce((n, [start, end]) => n + end - start, 0)
+  const bodies = Array.from(m.bodyStart, (start, i) => [start, m.bodyEnd[i]])
+  const code = bodies.reduce((n, [start, end]) => n + end - start, 0)
   const copies = Math.ceil((size - (bytes.length - code)) / code)
   const out = new Writer(size * 2)
   out.bytes(bytes, 0, 8)
   for (const s of m.sections) {
-    if (s.id === 0) continue
     const payload = new Writer()
     if (s.id === 3) {
       const own = m.funcTypes.slice(m.importedFuncs)
       payload.u32(own.length * copies)
       for (let c = 0; c < copies; c++) for (const t of own) payload.u32(t)
     } else if (s.id === 10) {
-      payload.u32(m.bodies.length * copies)
+      payload.u32(bodies.length * copies)
       for (let c = 0; c < copies; c++) {
-        for (const [start, end] of m.bodies) { payload.u32(end - start); payload.bytes(bytes, start, end) }
+        for (const [start, end] of bodies) { payload.u32(end - start); payload.bytes(bytes, start, end) }
       }
     } else {
       payload.bytes(bytes, s.start, s.end)

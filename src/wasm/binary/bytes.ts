@@ -1,5 +1,7 @@
 import { ModuleRejectedError } from '../../errors.js'
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 /** Thrown for bytes that are not a well-formed module; carries the offset */
 export function malformed (offset: number, what: string): ModuleRejectedError {
   return new ModuleRejectedError(`bytes at offset ${offset}`, `are malformed: ${what}`)
@@ -79,8 +81,15 @@ export class Reader {
     const len = this.u32()
     const start = this.pos
     this.skip(len)
-    return new TextDecoder('utf-8', { fatal: true }).decode(this.bytes.subarray(start, start + len))
+    return UTF8.decode(this.bytes.subarray(start, start + len))
   }
+}
+
+/** Bytes of `x` as a minimal unsigned LEB128 */
+export function lebLength (x: number): number {
+  let n = 1
+  while (x >= 128) { x = Math.floor(x / 128); n++ }
+  return n
 }
 
 /** A growable byte buffer with LEB128 encoders */
@@ -159,6 +168,38 @@ export class Writer {
     if (at < 0) { this.ensure(5); at = this.len; this.len += 5 }
     for (let i = 0; i < 4; i++) { this.buf[at + i] = (x & 0x7f) | 0x80; x >>>= 7 }
     this.buf[at + 4] = x & 0x7f
+  }
+
+  /**
+   * Starts a vector or body whose byte length is written before it: reserves
+   * room for the length and returns where, for `endSized`. Lets a large
+   * payload be written once, in place, instead of built apart and copied.
+   */
+  beginSized (): number {
+    this.ensure(5)
+    const at = this.len
+    this.len += 5
+    return at
+  }
+
+  /**
+   * Ends what `beginSized` started at `at`: writes its length as a minimal
+   * LEB128 and moves the payload down over the unused reserved bytes (so the
+   * bytes are those a separate buffer and a copy would have given). Returns
+   * the payload's length.
+   */
+  endSized (at: number): number {
+    const start = at + 5
+    const size = this.len - start
+    const n = lebLength(size)
+    let x = size
+    for (let i = 0; i < n; i++) {
+      this.buf[at + i] = (x & 0x7f) | (i < n - 1 ? 0x80 : 0)
+      x = Math.floor(x / 128)
+    }
+    if (n < 5) this.buf.copyWithin(at + n, start, this.len)
+    this.len -= 5 - n
+    return size
   }
 
   name (s: string): void {

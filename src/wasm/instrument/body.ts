@@ -1,10 +1,13 @@
 import { ModuleRejectedError } from '../../errors.js'
 import { FRAME_OVERHEAD, UNCOUNTED_LEAF_MAX_SLOTS } from '../abi.js'
 import { Reader, Writer, malformed } from '../binary/bytes.js'
+import { IntList } from '../binary/int-list.js'
 import {
   COST, FC_IMM, FC_KIND, FC_POP, FC_PUSH, FD_IMM, FD_KIND, FD_POP, FD_PUSH, IMM, Imm, KIND, Kind, POP, PUSH, REJECTED_OPCODES
 } from '../binary/opcodes.js'
-import { emitCharge, emitLengthCharge, emitStore, type FuelIndices } from './fuel.js'
+import { MAX_JOB_NESTING, MAX_NESTING, V8_LIMITS } from '../limits.js'
+import { ADDED_LOCALS, ADDED_NESTING } from './additions.js'
+import { emitCharge, emitLengthCharge, emitStore, exactVariantDelta, type FuelIndices } from './fuel.js'
 import { emitCanonF32, emitCanonF32x4, emitCanonF64, emitCanonF64x2 } from './nan.js'
 import { emitStackEnter, emitStackLeave } from './stack.js'
 
@@ -23,8 +26,10 @@ export interface ModuleContext {
   grow: number
   /** Store fuel to the global on every charge (see fuel.ts) */
   exactFuel: boolean
-  /** Block type bytes for a block yielding a function's results */
-  resultBlockType: (typeIndex: number) => Uint8Array
+  /** Per type index, the block type yielding a function's results (see TypePlan) */
+  blockTypes: Int32Array
+  /** Working memory shared by the module's bodies */
+  scratch: Scratch
 }
 
 /**
@@ -50,24 +55,26 @@ for (const op of [0x2a, 0x2b, 0x43, 0x44, 0xb2, 0xb3, 0xb4, 0xb5, 0xb7, 0xb8, 0x
 
 const VALTYPE_SLOTS: Record<number, number> = { 0x7f: 1, 0x7e: 1, 0x7d: 1, 0x7c: 1, 0x7b: 2, 0x70: 1, 0x6f: 1 }
 
-/** Scratch state reused across bodies: a module has thousands of them */
-class Scratch {
+/**
+ * Working memory reused across the bodies of one module (a module has
+ * thousands of them), all in typed arrays: a body of n bytes needs at most
+ * a few bytes per byte here, whatever its shape.
+ */
+export class Scratch {
+  /** The body's rewritten code, before the fuel charges are put in */
   code = new Writer(1 << 16)
-  body = new Writer(1 << 16)
-  segPos: number[] = []
-  segCost: number[] = []
-  segCheck: boolean[] = []
-  segReload: boolean[] = []
-  ctlKind: number[] = []
-  ctlBase: number[] = []
-  ctlParams: number[] = []
-  ctlResults: number[] = []
+  /** Per straight-line run, two entries: where it starts in `code`, and its cost * 4 + its flags */
+  segs = new IntList(2 * 256)
+  /** Per open block, four entries: its kind (| TARGETED), operand height at entry, params, results */
+  ctl = new IntList(4 * 64)
   /** Per operand-stack slot: the value may be a NaN with machine-dependent bits */
   dirty = new Uint8Array(1024)
-  /** A branch targets this block's end, so code after the end starts a new run */
-  ctlTargeted: boolean[] = []
 }
-const scratch = new Scratch()
+
+const SEG_CHECK = 1
+const SEG_RELOAD = 2
+/** A branch targets this block's end, so code after the end starts a new run */
+const TARGETED = 256
 
 function blockType (r: Reader, ctx: ModuleContext): number {
   // returns params * 65536 + results, which stays exact for any valid module
@@ -86,19 +93,28 @@ function rejectSimd (sub: number, at: number): never {
   throw malformed(at, `unknown SIMD instruction 0xfd ${sub}`)
 }
 
+function bodyTooLarge (funcIndex: number, originalSize: number, size: number | undefined): ModuleRejectedError {
+  const grows = size === undefined ? `more than ${V8_LIMITS.functionSize}` : `${size}`
+  return new ModuleRejectedError(`function ${funcIndex}`, `is ${originalSize} bytes and grows to ${grows} bytes when rewritten for fuel, call depth and NaNs, over V8's limit of ${V8_LIMITS.functionSize} bytes per function: split it into smaller functions`)
+}
+
 /**
- * Rewrites one function body (locals and code) into `out`, adding fuel
- * metering, the call-depth counter and NaN canonicalization. The original
- * bytes are copied in runs; only boundaries and rewritten instructions cost
- * more than a memcpy.
+ * Rewrites one function body (locals and code) into `out`, with its size
+ * prefix, adding fuel metering, the call-depth counter and NaN
+ * canonicalization. The original bytes are copied in runs; only boundaries
+ * and rewritten instructions cost more than a memcpy. Refuses a body nested
+ * deeper than MAX_JOB_NESTING, or one that either variant of the rewrite
+ * (fast or exact fuel) would grow past V8's function size limit. Returns the
+ * size the body has in the other variant.
  */
-export function rewriteBody (ctx: ModuleContext, start: number, end: number, typeIndex: number, out: Writer): void {
+export function rewriteBody (ctx: ModuleContext, funcIndex: number, start: number, end: number, typeIndex: number, out: Writer): number {
   const bytes = ctx.bytes
   const r = new Reader(bytes, start, end)
-  const s = scratch
+  const s = ctx.scratch
   const w = s.code
   w.len = 0
-  s.segPos.length = 0; s.segCost.length = 0; s.segCheck.length = 0; s.segReload.length = 0
+  const segs = s.segs
+  segs.length = 0
 
   // locals
   const nParams = ctx.typeParams[typeIndex]
@@ -121,7 +137,9 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
   const framePatch = emitStackEnter(w, stackIx)
   const prologueEnd = w.len
   w.byte(0x02)
-  w.bytes(ctx.resultBlockType(typeIndex))
+  const bt = ctx.blockTypes[typeIndex]
+  if (bt >= 0) w.byte(bt)
+  else w.s64(-bt - 1)
 
   let segStart = w.len
   let segCost = 0
@@ -129,7 +147,8 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
   let segReload = true
   const closeSegment = (): void => {
     if (segCost !== 0 || segCheck || segReload) {
-      s.segPos.push(segStart); s.segCost.push(segCost); s.segCheck.push(segCheck); s.segReload.push(segReload)
+      // a run's cost is at most its body's size, far below 2^29
+      segs.push(segStart); segs.push(segCost * 4 + (segCheck ? SEG_CHECK : 0) + (segReload ? SEG_RELOAD : 0))
     }
   }
 
@@ -151,12 +170,11 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
   let h = 0
   let maxH = 0
   let depth = 0
-  let calls = false
+  let calls = 0
   let ctlBase = 0
-  const ctlKind = s.ctlKind; const ctlBases = s.ctlBase; const ctlParams = s.ctlParams; const ctlResults = s.ctlResults
-  const ctlTargeted = s.ctlTargeted
-  ctlKind.length = 0; ctlBases.length = 0; ctlParams.length = 0; ctlResults.length = 0; ctlTargeted.length = 0
-  const target = (label: number): void => { if (label < depth) ctlTargeted[depth - 1 - label] = true }
+  const ctl = s.ctl
+  ctl.length = 0
+  const target = (label: number): void => { if (label < depth) ctl.data[4 * (depth - 1 - label)] |= TARGETED }
 
   const pop = (n: number): void => { h -= n; if (h < ctlBase) h = ctlBase }
   let dirty = s.dirty
@@ -173,10 +191,13 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
     if (type === 1) emitCanonF32(w, nan)
     else emitCanonF64(w, nan)
   }
-  const open = (kind: number, bt: number): void => {
+  const open = (kind: number, bt: number, at: number): void => {
+    if (depth === MAX_JOB_NESTING) {
+      throw new ModuleRejectedError(`function ${funcIndex}`, `nests blocks more than ${MAX_JOB_NESTING} deep (at offset ${at}); jobs may nest at most ${MAX_JOB_NESTING} blocks, loops and ifs (dcx's limit is ${MAX_NESTING}, which bounds V8's compile memory, and the rewrite adds ${ADDED_NESTING})`)
+    }
     const p = Math.floor(bt / 65536)
     pop(p)
-    ctlKind.push(kind); ctlBases.push(h); ctlParams.push(p); ctlResults.push(bt % 65536); ctlTargeted.push(false)
+    ctl.push(kind); ctl.push(h); ctl.push(p); ctl.push(bt % 65536)
     ctlBase = h
     push(p)
     depth++
@@ -184,6 +205,8 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
 
   for (;;) {
     if (r.pos >= end) throw malformed(r.pos, 'function body ends without `end`')
+    // the rewritten code only grows: stop as soon as it is certain to be too large
+    if (w.len - prologueEnd > V8_LIMITS.functionSize) throw bodyTooLarge(funcIndex, end - start, undefined)
     const opStart = r.pos
     const op = bytes[r.pos++]
     const imm = IMM[op]
@@ -228,12 +251,12 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
         if (CLEAN[op] !== 0) dirty[h - 1] = 0
         break
       case Kind.NanF32: case Kind.NanF64: pop(POP[op]); push(1); break
-      case Kind.Block: open(kind, blockType(r, ctx)); break
-      case Kind.Loop: open(kind, blockType(r, ctx)); boundary(true); break
-      case Kind.If: pop(1); open(kind, blockType(r, ctx)); boundary(false); break
+      case Kind.Block: open(kind, blockType(r, ctx), opStart); break
+      case Kind.Loop: open(kind, blockType(r, ctx), opStart); boundary(true); break
+      case Kind.If: pop(1); open(kind, blockType(r, ctx), opStart); boundary(false); break
       case Kind.Else: {
-        const i = ctlKind.length - 1
-        h = ctlBases[i] + ctlParams[i]
+        const i = 4 * (depth - 1)
+        h = ctl.data[i + 1] + ctl.data[i + 2]
         boundary(false)
         break
       }
@@ -245,24 +268,24 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
           w.byte(0x0b)
           if (!ctx.exactFuel) emitStore(w, fuel)
           const frame = FRAME_OVERHEAD + nParams + localSlots + maxH
-          const counted = calls || frame > UNCOUNTED_LEAF_MAX_SLOTS
+          const counted = calls !== 0 || frame > UNCOUNTED_LEAF_MAX_SLOTS
           if (counted) {
             w.u32Padded(frame, framePatch)
             emitStackLeave(w, stackIx, frame)
           }
           w.byte(0x0b)
           if (r.pos !== end) throw malformed(r.pos, 'code after the end of a function body')
-          assemble(out, start, localsEnd, counted ? 0 : prologueEnd)
-          return
+          return assemble(out, start, localsEnd, counted ? 0 : prologueEnd)
         }
-        const i = ctlKind.length - 1
-        h = ctlBases[i] + ctlResults[i]
+        const i = 4 * (depth - 1)
+        const k = ctl.data[i]
+        h = ctl.data[i + 1] + ctl.data[i + 3]
         // only fallthrough reaches the end of a loop, or of a block no branch
         // targets: the code after it runs exactly when the current run does
-        const joins = ctlKind[i] === Kind.If || ctlTargeted[i]
-        ctlKind.pop(); ctlBases.pop(); ctlParams.pop(); ctlResults.pop(); ctlTargeted.pop()
+        const joins = (k & ~TARGETED) === Kind.If || (k & TARGETED) !== 0
+        ctl.length -= 4
         depth--
-        ctlBase = depth === 0 ? 0 : ctlBases[ctlBases.length - 1]
+        ctlBase = depth === 0 ? 0 : ctl.data[4 * (depth - 1) + 1]
         if (h > maxH) maxH = h
         if (joins) boundary(false)
         break
@@ -291,7 +314,7 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
         if (f >= ctx.funcTypes.length) throw malformed(opStart, `call to function ${f}, which does not exist`)
         const t = ctx.funcTypes[f]
         pop(ctx.typeParams[t]); push(ctx.typeResults[t])
-        calls = true
+        calls++
         boundary(false, true)
         break
       }
@@ -301,7 +324,7 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
         r.u32()
         if (t >= ctx.typeParams.length) throw malformed(opStart, `call_indirect with type ${t}, which does not exist`)
         pop(1 + ctx.typeParams[t]); push(ctx.typeResults[t])
-        calls = true
+        calls++
         boundary(false, true)
         break
       }
@@ -315,26 +338,36 @@ export function rewriteBody (ctx: ModuleContext, start: number, end: number, typ
     }
   }
 
-  function assemble (out: Writer, start: number, localsEnd: number, from: number): void {
-    const body = s.body
-    body.len = 0
+  /** Writes the body into `out`: the code with each run's charge put in front of it */
+  function assemble (out: Writer, start: number, localsEnd: number, from: number): number {
+    const at = out.beginSized()
     // locals: the originals, then our scratch locals
     const groups = new Reader(bytes, start, localsEnd)
     const n = groups.u32()
-    body.u32(n + 5)
-    body.bytes(bytes, groups.pos, localsEnd)
-    for (const t of [0x7e, 0x7f, 0x7d, 0x7c, 0x7b]) { body.byte(1); body.byte(t) }
+    out.u32(n + ADDED_LOCALS.length)
+    out.bytes(bytes, groups.pos, localsEnd)
+    for (const t of ADDED_LOCALS) { out.byte(1); out.byte(t) }
     let prev = from
+    let costCharges = 0
     const code = w.buf
-    for (let i = 0; i < s.segPos.length; i++) {
-      const at = s.segPos[i]
-      body.bytes(code, prev, at)
-      emitCharge(body, fuel, s.segCost[i], s.segCheck[i], s.segReload[i], ctx.exactFuel)
-      prev = at
+    const seg = segs.data
+    for (let i = 0; i < segs.length; i += 2) {
+      const pos = seg[i]
+      const cost = seg[i + 1] >>> 2
+      out.bytes(code, prev, pos)
+      emitCharge(out, fuel, cost, (seg[i + 1] & SEG_CHECK) !== 0, (seg[i + 1] & SEG_RELOAD) !== 0, ctx.exactFuel)
+      if (cost !== 0) costCharges++
+      prev = pos
     }
-    body.bytes(code, prev, w.len)
-    out.u32(body.len)
-    out.bytes(body.buf, 0, body.len)
+    out.bytes(code, prev, w.len)
+    const size = out.endSized(at)
+    // the fast variant stores fuel before every call and on the way out
+    const delta = exactVariantDelta(fuel, costCharges, calls + 1)
+    const other = ctx.exactFuel ? size - delta : size + delta
+    if (size > V8_LIMITS.functionSize || other > V8_LIMITS.functionSize) {
+      throw bodyTooLarge(funcIndex, end - start, Math.max(size, other))
+    }
+    return other
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Writer } from '../binary/bytes.js'
+import { Writer } from '../binary/bytes.js'
 
 /**
  * Fuel: a mutable i64 global holding what is left, mirrored in a local of
@@ -58,6 +58,28 @@ export function emitCharge (w: Writer, ix: FuelIndices, cost: number, check: boo
     w.byte(0x20); w.u32(ix.fuel)
     emitTrapIfNegative(w, ix)
   }
+}
+
+const probe = new Writer(64)
+
+/**
+ * How many more bytes a body has in the exact-fuel variant than in the fast
+ * one, given how many of its charges have a cost (the exact variant stores
+ * each to the global too) and how many times the fast one stores before a
+ * call or the exit (the exact variant never needs to). Measured by emitting
+ * both, so it follows any change to the encodings above; lets the rewriter
+ * check both variants against V8's function size limit while making one.
+ */
+export function exactVariantDelta (ix: FuelIndices, costCharges: number, stores: number): number {
+  probe.len = 0
+  emitCharge(probe, ix, 1, false, false, true)
+  const exact = probe.len
+  probe.len = 0
+  emitCharge(probe, ix, 1, false, false, false)
+  const fast = probe.len
+  probe.len = 0
+  emitStore(probe, ix)
+  return costCharges * (exact - fast) - stores * probe.len
 }
 
 function emitTrapIfNegative (w: Writer, ix: FuelIndices): void {

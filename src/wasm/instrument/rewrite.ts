@@ -1,31 +1,26 @@
 import {
   EXPORT_DEPTH, EXPORT_FUEL, EXPORT_START, EXPORT_TRAP, TRAP_OUT_OF_FUEL, TRAP_STACK_EXHAUSTED
 } from '../abi.js'
-import { Reader, Writer } from '../binary/bytes.js'
-import { SectionId, ValType, type FuncType, type ParsedModule } from '../binary/module.js'
-import { rewriteBody, type ModuleContext } from './body.js'
+import { ModuleRejectedError } from '../../errors.js'
+import { Reader, Writer, lebLength } from '../binary/bytes.js'
+import { SECTION_RANK, SectionId, ValType, sectionOf, sectionsOf, type ParsedModule } from '../binary/module.js'
+import { V8_LIMITS } from '../limits.js'
+import { ADDED_FUNCTIONS, ADDED_GLOBALS, planTypes } from './additions.js'
+import { rewriteBody, Scratch, type ModuleContext } from './body.js'
 import { emitGrowHelperBody, emitTrapHelperBody } from './memory.js'
-
-/** Order of the known sections in a module (the tag and data count sections sit between others) */
-const RANK: Record<number, number> = { 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13 }
-
-function typeKey (t: FuncType): string {
-  return `${t.params.join(',')}:${t.results.join(',')}`
-}
-
-function encodeType (w: Writer, t: FuncType): void {
-  w.byte(0x60)
-  w.u32(t.params.length); for (const p of t.params) w.byte(p)
-  w.u32(t.results.length); for (const r of t.results) w.byte(r)
-}
 
 /** Bytes of a section's payload after its leading count, and that count */
 function vecTail (m: ParsedModule, id: number): { count: number, tail: Uint8Array } {
-  const s = m.sections.find(x => x.id === id)
+  const s = sectionOf(m, id)
   if (s === undefined) return { count: 0, tail: new Uint8Array(0) }
   const r = new Reader(m.bytes, s.start, s.end)
   const count = r.u32()
   return { count, tail: m.bytes.subarray(r.pos, s.end) }
+}
+
+function moduleTooLarge (size: number | undefined): ModuleRejectedError {
+  const grows = size === undefined ? `more than ${V8_LIMITS.moduleSize}` : `${size}`
+  return new ModuleRejectedError('the module', `grows to ${grows} bytes when rewritten for fuel, call depth and NaNs, over V8's limit of ${V8_LIMITS.moduleSize} bytes per module`)
 }
 
 /**
@@ -37,125 +32,123 @@ function vecTail (m: ParsedModule, id: number): { count: number, tail: Uint8Arra
  * global is exact at every instruction (for re-running a trapped job);
  * without, it is exact at calls, host calls and exits, and runs faster. Function, global and type
  * indices of the original are unchanged: everything new is appended.
+ *
+ * Every section is written once, straight into the output (bodies too, with
+ * their sizes patched in after), so a module of n bytes that rewrites to
+ * m bytes takes the output's buffer (less than 2m, and m again for the
+ * final copy) plus a few bytes per byte of the largest body and per type
+ * and function: see docs/rationale.md for the bound and its test. Refuses a
+ * module whose rewrite, in either fuel variant, is over one of V8's size
+ * limits (a body, the whole module).
  */
 export function instrumentModule (m: ParsedModule, memoryPages: number, exactFuel = false): Uint8Array {
-  const types = m.types.slice()
-  const typeIndex = new Map<string, number>()
-  types.forEach((t, i) => { if (!typeIndex.has(typeKey(t))) typeIndex.set(typeKey(t), i) })
-  const ensureType = (t: FuncType): number => {
-    const key = typeKey(t)
-    let i = typeIndex.get(key)
-    if (i === undefined) { i = types.length; types.push(t); typeIndex.set(key, i) }
-    return i
-  }
-  const voidType = ensureType({ params: [], results: [] })
-  const growType = ensureType({ params: [ValType.i32], results: [ValType.i32] })
-
+  const bytes = m.bytes
+  const plan = planTypes(m)
   const nFuncs = m.funcTypes.length
   const nGlobals = m.importedGlobals + m.definedGlobals
-  const blockTypes = new Map<number, Uint8Array>()
   const ctx: ModuleContext = {
-    bytes: m.bytes,
-    typeParams: Int32Array.from(m.types, t => t.params.length),
-    typeResults: Int32Array.from(m.types, t => t.results.length),
-    funcTypes: Int32Array.from(m.funcTypes),
+    bytes,
+    typeParams: m.typeParams,
+    typeResults: m.typeResults,
+    funcTypes: m.funcTypes,
     fuelGlobal: nGlobals,
     depthGlobal: nGlobals + 1,
     outOfFuel: nFuncs,
     stackExhausted: nFuncs + 1,
     grow: nFuncs + 2,
     exactFuel,
-    resultBlockType: (t) => {
-      let bt = blockTypes.get(t)
-      if (bt === undefined) {
-        const results = m.types[t].results
-        const w = new Writer(8)
-        if (results.length === 0) w.byte(0x40)
-        else if (results.length === 1) w.byte(results[0])
-        else w.s64(ensureType({ params: [], results }))
-        bt = w.result()
-        blockTypes.set(t, bt)
-      }
-      return bt
-    }
+    blockTypes: plan.blockTypes,
+    scratch: new Scratch()
   }
   const trapGlobal = nGlobals + 2
 
-  const code = new Writer(m.bytes.length + (m.bytes.length >> 1) + 1024)
-  code.u32(m.bodies.length + 3)
-  for (let i = 0; i < m.bodies.length; i++) {
-    const [start, end] = m.bodies[i]
-    rewriteBody(ctx, start, end, m.funcTypes[m.importedFuncs + i], code)
-  }
-  const helper = new Writer(64)
-  for (const emit of [
-    (w: Writer) => emitTrapHelperBody(w, trapGlobal, TRAP_OUT_OF_FUEL),
-    (w: Writer) => emitTrapHelperBody(w, trapGlobal, TRAP_STACK_EXHAUSTED),
-    (w: Writer) => emitGrowHelperBody(w, trapGlobal, memoryPages)
-  ]) {
-    helper.len = 0
-    emit(helper)
-    code.u32(helper.len)
-    code.bytes(helper.buf, 0, helper.len)
+  const out = new Writer(bytes.length + (bytes.length >> 1) + 1024)
+  out.bytes(bytes, 0, 8)
+  /** How much larger the module is in the other fuel variant */
+  let otherDelta = 0
+  const section = (id: number, fill: () => void): void => {
+    out.byte(id)
+    const at = out.beginSized()
+    fill()
+    const size = out.endSized(at)
+    if (id === SectionId.code) otherDelta += lebLength(size + otherDelta) - lebLength(size)
   }
 
-  const payloads = new Map<number, Writer>()
-  {
-    const w = new Writer(); w.u32(types.length)
-    for (const t of types) encodeType(w, t)
-    payloads.set(SectionId.type, w)
-  }
-  {
+  // each section the rewrite changes, in the order they come in a module
+  const rewritten = new Map<number, () => void>()
+  rewritten.set(SectionId.type, () => section(SectionId.type, () => {
+    const { count, tail } = vecTail(m, SectionId.type)
+    out.u32(count + plan.addedCount); out.bytes(tail); out.bytes(plan.added)
+  }))
+  rewritten.set(SectionId.function, () => section(SectionId.function, () => {
     const { count, tail } = vecTail(m, SectionId.function)
-    const w = new Writer(tail.length + 16); w.u32(count + 3); w.bytes(tail)
-    w.u32(voidType); w.u32(voidType); w.u32(growType)
-    payloads.set(SectionId.function, w)
-  }
+    out.u32(count + ADDED_FUNCTIONS); out.bytes(tail)
+    out.u32(plan.voidType); out.u32(plan.voidType); out.u32(plan.growType)
+  }))
   if (m.memories.length === 1) {
     const mem = m.memories[0]
-    const w = new Writer(16); w.u32(1); w.byte(1); w.u32(mem.min)
-    w.u32(Math.min(mem.max ?? memoryPages, memoryPages))
-    payloads.set(SectionId.memory, w)
+    rewritten.set(SectionId.memory, () => section(SectionId.memory, () => {
+      out.u32(1); out.byte(1); out.u32(mem.min)
+      out.u32(Math.min(mem.max ?? memoryPages, memoryPages))
+    }))
   }
-  {
+  rewritten.set(SectionId.global, () => section(SectionId.global, () => {
     const { count, tail } = vecTail(m, SectionId.global)
-    const w = new Writer(tail.length + 32); w.u32(count + 3); w.bytes(tail)
-    w.byte(ValType.i64); w.byte(1); w.byte(0x42); w.byte(0); w.byte(0x0b) // fuel
-    w.byte(ValType.i32); w.byte(1); w.byte(0x41); w.byte(0); w.byte(0x0b) // depth
-    w.byte(ValType.i32); w.byte(1); w.byte(0x41); w.byte(0); w.byte(0x0b) // trap reason
-    payloads.set(SectionId.global, w)
-  }
-  {
+    out.u32(count + ADDED_GLOBALS); out.bytes(tail)
+    out.byte(ValType.i64); out.byte(1); out.byte(0x42); out.byte(0); out.byte(0x0b) // fuel
+    out.byte(ValType.i32); out.byte(1); out.byte(0x41); out.byte(0); out.byte(0x0b) // depth
+    out.byte(ValType.i32); out.byte(1); out.byte(0x41); out.byte(0); out.byte(0x0b) // trap reason
+  }))
+  rewritten.set(SectionId.export, () => section(SectionId.export, () => {
     const { count, tail } = vecTail(m, SectionId.export)
     const extra: Array<[string, number, number]> = [
       [EXPORT_FUEL, 3, nGlobals], [EXPORT_DEPTH, 3, nGlobals + 1], [EXPORT_TRAP, 3, trapGlobal]
     ]
     if (m.start !== undefined) extra.push([EXPORT_START, 0, m.start])
-    const w = new Writer(tail.length + 64); w.u32(count + extra.length); w.bytes(tail)
-    for (const [name, kind, index] of extra) { w.name(name); w.byte(kind); w.u32(index) }
-    payloads.set(SectionId.export, w)
-  }
-  payloads.set(SectionId.code, code)
+    out.u32(count + extra.length); out.bytes(tail)
+    for (const [name, kind, index] of extra) { out.name(name); out.byte(kind); out.u32(index) }
+  }))
+  rewritten.set(SectionId.code, () => section(SectionId.code, () => {
+    const bodies = m.bodyStart.length
+    out.u32(bodies + ADDED_FUNCTIONS)
+    for (let i = 0; i < bodies; i++) {
+      const f = m.importedFuncs + i
+      const at = out.len
+      const other = rewriteBody(ctx, f, m.bodyStart[i], m.bodyEnd[i], m.funcTypes[f], out)
+      const size = out.len - at
+      otherDelta += other + lebLength(other) - size
+      if (out.len > V8_LIMITS.moduleSize || out.len + otherDelta > V8_LIMITS.moduleSize) throw moduleTooLarge(undefined)
+    }
+    const helper = new Writer(64)
+    for (const emit of [
+      (w: Writer) => emitTrapHelperBody(w, trapGlobal, TRAP_OUT_OF_FUEL),
+      (w: Writer) => emitTrapHelperBody(w, trapGlobal, TRAP_STACK_EXHAUSTED),
+      (w: Writer) => emitGrowHelperBody(w, trapGlobal, memoryPages)
+    ]) {
+      helper.len = 0
+      emit(helper)
+      out.u32(helper.len)
+      out.bytes(helper.buf, 0, helper.len)
+    }
+  }))
 
-  const out = new Writer(code.len + m.bytes.length / 4 + 1024)
-  out.bytes(m.bytes, 0, 8)
+  const present = new Set(m.sections.map(s => s.id))
   const emitted = new Set<number>()
-  const emit = (id: number, payload: Writer): void => {
-    out.byte(id); out.u32(payload.len); out.bytes(payload.buf, 0, payload.len)
-    emitted.add(id)
-  }
+  const emit = (id: number): void => { rewritten.get(id)!(); emitted.add(id) }
   const emitMissingBefore = (rank: number): void => {
-    for (const [id, payload] of payloads) {
-      if (!emitted.has(id) && RANK[id] < rank && !m.sections.some(s => s.id === id)) emit(id, payload)
+    for (const id of rewritten.keys()) {
+      if (!emitted.has(id) && SECTION_RANK[id] < rank && !present.has(id)) emit(id)
     }
   }
-  for (const s of m.sections) {
-    if (s.id !== SectionId.custom) emitMissingBefore(RANK[s.id] ?? 99)
+  for (const s of sectionsOf(bytes)) {
+    if (s.id !== SectionId.custom) emitMissingBefore(SECTION_RANK[s.id])
     if (s.id === SectionId.start) continue // called by the host as dcx:start once fuel is set
-    const payload = payloads.get(s.id)
-    if (payload !== undefined) emit(s.id, payload)
-    else out.bytes(m.bytes, s.headerStart, s.end)
+    if (rewritten.has(s.id)) emit(s.id)
+    else out.bytes(bytes, s.headerStart, s.end)
   }
   emitMissingBefore(99)
+  if (out.len > V8_LIMITS.moduleSize || out.len + otherDelta > V8_LIMITS.moduleSize) {
+    throw moduleTooLarge(Math.max(out.len, out.len + otherDelta))
+  }
   return out.result()
 }
