@@ -1,4 +1,4 @@
-import { access, readFile, readdir, stat, unlink } from 'node:fs/promises'
+import { access, mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { NextToLast } from 'blockstore-fs/sharding'
 import type { FsBlockstore } from 'blockstore-fs'
@@ -10,42 +10,65 @@ import type { CID } from 'multiformats/cid'
 
 const IDENTITY = 0x00
 const EXTENSION = '.data'
+/** A block file being written ends so; blockstore-fs's own (older dcx) end `.data.tmp` */
+const PARTIAL = '.tmp'
+
+async function concat (chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = []
+  for await (const c of chunks) parts.push(c)
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts)
+}
 
 /**
- * The repo's flat-file blockstore (blockstore-fs, one file per block, keyed
- * by multihash). It adds what the repo needs on top: identity CIDs are
- * answered from the CID itself and never stored, a missing block raises
- * `BlockNotFoundError` naming the CID, and reads are one `readFile` each
- * rather than a stream, which is several times faster for small blocks.
+ * The repo's flat-file blockstore: blockstore-fs's layout (one file per
+ * block, named by multihash, sharded next-to-last), written and read here.
+ * Identity CIDs are answered from the CID itself and never stored, a missing
+ * block raises `BlockNotFoundError` naming the CID, and reads are one
+ * `readFile` each rather than a stream, several times faster for small
+ * blocks.
+ *
+ * Writes are ours, not blockstore-fs's: its writer uses one fixed temp name
+ * per block, so two concurrent writes of one block (two identical files in
+ * one add, an empty stdout and stderr) truncate each other's temp file under
+ * a rename, a reader may see a short block, and the loser retries ten times
+ * 100 ms apart. Here a block already present is not written again,
+ * concurrent writes of one block share one write, and every write has a temp
+ * file of its own, renamed into place whole.
  */
 export class RepoBlockstore implements Blockstore {
   readonly dir: string
   private readonly sharding = new NextToLast()
-  private writer?: Promise<FsBlockstore>
+  private reader?: Promise<FsBlockstore>
+  /** Writes under way, by block file: a second write of the same block waits for the first */
+  private readonly writing = new Map<string, Promise<void>>()
+  /** Shard folders known to exist */
+  private readonly shardsMade = new Set<string>()
+  private seq = 0
 
   constructor (dir: string) {
     this.dir = dir
   }
 
-  /**
-   * blockstore-fs does the writing (temp file, then rename). It is loaded on
-   * first write only: read-only commands like `cat` start faster without it.
-   */
+  /** blockstore-fs, for `getAll` only (Helia's own walks); loaded on first use */
   private async fs (): Promise<FsBlockstore> {
-    this.writer ??= import('blockstore-fs').then(async ({ FsBlockstore }) => {
+    this.reader ??= import('blockstore-fs').then(async ({ FsBlockstore }) => {
       const store = new FsBlockstore(this.dir, { createIfMissing: true, shardingStrategy: this.sharding })
       await store.open()
       return store
     })
-    return this.writer
+    return this.reader
   }
 
   async open (): Promise<void> {
-    await this.fs()
+    try {
+      await mkdir(this.dir, { recursive: true })
+    } catch (err) {
+      throw storageFailure(err, this.dir, { hint: REPO_SPACE_HINT }) ?? err
+    }
   }
 
   async close (): Promise<void> {
-    if (this.writer != null) await (await this.writer).close()
+    if (this.reader != null) await (await this.reader).close()
   }
 
   /** The file that holds a block */
@@ -65,17 +88,46 @@ export class RepoBlockstore implements Blockstore {
   }
 
   /**
-   * A failed write (a full disk) removes its partial temp file: blockstore-fs
-   * (through steno) writes `.<block>.tmp` and leaves it on failure, where no
-   * gc would ever find it, so each failed block would keep its space.
+   * Store a block (its bytes are trusted to match the CID: callers that take
+   * blocks from outside check them first). A failed write (a full disk)
+   * removes its temp file and reports the storage failure.
    */
   async put (cid: CID, bytes: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options?: AbortOptions): Promise<CID> {
     if (cid.multihash.code === IDENTITY) return cid
+    options?.signal?.throwIfAborted()
+    const file = this.pathOf(cid)
+    const pending = this.writing.get(file)
+    if (pending !== undefined) {
+      await pending
+      return cid
+    }
+    const write = this.write(file, bytes)
+    this.writing.set(file, write)
     try {
-      return await (await this.fs()).put(cid, bytes, options)
+      await write
+    } finally {
+      this.writing.delete(file)
+    }
+    return cid
+  }
+
+  private async write (file: string, bytes: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<void> {
+    try {
+      await access(file)
+      return
+    } catch {}
+    const whole = bytes instanceof Uint8Array ? bytes : await concat(bytes)
+    const shard = dirname(file)
+    const tmp = join(shard, `.${basename(file)}.${process.pid}-${this.seq++}${PARTIAL}`)
+    try {
+      if (!this.shardsMade.has(shard)) {
+        await mkdir(shard, { recursive: true })
+        this.shardsMade.add(shard)
+      }
+      await writeFile(tmp, whole, { flag: 'wx' })
+      await rename(tmp, file)
     } catch (err) {
-      const file = this.pathOf(cid)
-      await unlink(join(dirname(file), `.${basename(file)}.tmp`)).catch(() => {})
+      await unlink(tmp).catch(() => {})
       throw storageFailure(err, this.dir, { hint: REPO_SPACE_HINT }) ?? err
     }
   }
@@ -112,7 +164,12 @@ export class RepoBlockstore implements Blockstore {
 
   async delete (cid: CID, options?: AbortOptions): Promise<void> {
     if (cid.multihash.code === IDENTITY) return
-    await (await this.fs()).delete(cid, options)
+    options?.signal?.throwIfAborted()
+    try {
+      await unlink(this.pathOf(cid))
+    } catch (err: any) {
+      if (err.code !== 'ENOENT') throw err
+    }
   }
 
   async * deleteMany (source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<CID> {
@@ -127,7 +184,8 @@ export class RepoBlockstore implements Blockstore {
   }
 
   /**
-   * Remove partial block files (`.<block>.data.tmp`) last written more than
+   * Remove partial block files (`.<block>.data.<writer>.tmp`, or blockstore-fs's
+   * `.<block>.data.tmp`) last written more than
    * `olderThanMs` ago: a process killed mid-write, or a full disk under a dcx
    * older than the clean-up in `put`, leaves them where nothing else would
    * ever free their space. The age spares a write in flight. Returns the
@@ -139,7 +197,7 @@ export class RepoBlockstore implements Blockstore {
     for (const shard of await this.shards()) {
       options?.signal?.throwIfAborted()
       for (const name of await this.filesIn(shard)) {
-        if (!name.startsWith('.') || !name.endsWith(`${EXTENSION}.tmp`)) continue
+        if (!name.startsWith('.') || !name.endsWith(PARTIAL) || !name.includes(EXTENSION)) continue
         const file = join(this.dir, shard, name)
         try {
           const s = await stat(file)

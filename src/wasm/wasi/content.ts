@@ -34,6 +34,8 @@ export class BytesContent implements FileContent {
   release (): void {}
 }
 
+const NO_BYTES = new Uint8Array(0)
+
 /** Reads `length` bytes at `offset` of a read-only source, blocking the guest's thread */
 export type SyncSourceReader = (source: number, offset: number, length: number) => Uint8Array
 
@@ -46,7 +48,8 @@ export type SyncSourceReader = (source: number, offset: number, length: number) 
 export class LazyContent implements FileContent {
   readonly writable = false
   private windowStart = 0
-  private window: Uint8Array = new Uint8Array(0)
+  // one shared empty window until the first read: a listed directory may hold a million files nobody opens
+  private window: Uint8Array = NO_BYTES
   constructor (private readonly source: number, private readonly length: number,
     private readonly fetch: SyncSourceReader, private readonly windowSize: number) {}
 

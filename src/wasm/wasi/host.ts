@@ -481,15 +481,16 @@ export class WasiHost {
     const f = this.fds.get(fd)
     if (f.kind !== 'dir') return E.NOTDIR
     const dir = f.node
-    const names = ['.', '..', ...dir.sortedNames()]
+    const names = dir.sortedNames()
     const u8 = this.u8
     const v = this.view
     let used = 0
     const entry = new Uint8Array(24)
     const ev = new DataView(entry.buffer)
-    for (let i = Number(cookie); i < names.length && used < len; i++) {
-      const node = i === 0 ? dir : i === 1 ? (dir.parent ?? dir) : dir.entries.get(names[i])!
-      const name = encoder.encode(names[i])
+    // cookie i is the i-th entry: '.' and '..' first, then the sorted names
+    for (let i = Number(cookie); i < names.length + 2 && used < len; i++) {
+      const node = i === 0 ? dir : i === 1 ? (dir.parent ?? dir) : dir.entries.get(names[i - 2])!
+      const name = encoder.encode(i === 0 ? '.' : i === 1 ? '..' : names[i - 2])
       ev.setBigUint64(0, BigInt(i + 1), true)
       ev.setBigUint64(8, node.ino, true)
       ev.setUint32(16, name.length, true)

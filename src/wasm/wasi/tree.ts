@@ -45,9 +45,21 @@ export class DirNode extends BaseNode {
     return this.loaded
   }
 
-  /** Names in the order readdir returns them: sorted by their UTF-8 bytes */
+  private sorted: string[] | undefined
+
+  /**
+   * Names in the order readdir returns them: sorted by their UTF-8 bytes.
+   * Kept until the directory changes: a job reads a large directory in many
+   * readdir calls, each of which would otherwise sort it again.
+   */
   sortedNames (): string[] {
-    return [...this.entries.keys()].sort(compareUtf8)
+    this.sorted ??= [...this.entries.keys()].sort(compareUtf8)
+    return this.sorted
+  }
+
+  /** The entries changed (the tree calls this on every link and unlink) */
+  changed (): void {
+    this.sorted = undefined
   }
 
   /** Directories above this one up to the root (the root is 0) */
@@ -85,13 +97,25 @@ export class SymlinkNode extends BaseNode {
 
 export type Node = DirNode | FileNode | SymlinkNode
 
-const encoder = new TextEncoder()
-/** Order of names by their UTF-8 bytes */
+/**
+ * Order of names by their UTF-8 bytes, which is code point order. UTF-16
+ * code units sort the same except that surrogates (U+D800..DFFF, the halves
+ * of code points above U+FFFF) must sort after U+E000..FFFF: shift them up.
+ */
 export function compareUtf8 (a: string, b: string): number {
-  const x = encoder.encode(a); const y = encoder.encode(b)
-  const n = Math.min(x.length, y.length)
-  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i]
-  return x.length - y.length
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x !== y) return codePointRank(x) - codePointRank(y)
+  }
+  return a.length - b.length
+}
+
+function codePointRank (unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000
+  if (unit >= 0xe000) return unit - 0x800
+  return unit
 }
 
 /** Where a path led: the directory holding the last component, its name, and the node if it exists */
@@ -126,14 +150,19 @@ export class Tree {
 
   /** Links `node` into `dir` under `name` */
   link (dir: DirNode, name: string, node: Node): void {
-    if (dir.writable && !dir.entries.has(name)) this.writableNames++
+    if (!dir.entries.has(name)) {
+      if (dir.writable) this.writableNames++
+      dir.changed()
+    }
     dir.entries.set(name, node)
     if (node instanceof DirNode) node.parent = dir
   }
 
   /** Removes `name` from `dir` */
   unlink (dir: DirNode, name: string): void {
-    if (dir.entries.delete(name) && dir.writable) this.writableNames--
+    if (!dir.entries.delete(name)) return
+    if (dir.writable) this.writableNames--
+    dir.changed()
   }
 
   /**
