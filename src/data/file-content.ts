@@ -53,7 +53,23 @@ export async function * fileContent (entry: UnixFSEntry, blockstore: ReadableSto
     yield * (entry as any).content({ offset: options.offset, length: options.length, signal: options.signal })
     return
   }
-  const size = Number(entry.size)
+  yield * dagPbFileContent(entry.cid, entry.node, blockstore, options)
+}
+
+/**
+ * The bytes of the dag-pb UnixFS file `root` (already decoded from the block
+ * `cid`), read as `fileContent` reads them. For callers that decoded the
+ * node themselves; never more bytes than the file declares, and an error
+ * when its blocks hold fewer.
+ */
+export async function * dagPbFileContent (cid: CID, root: dagPb.PBNode, blockstore: ReadableStorage, options: FileContentOptions = {}): AsyncGenerator<Uint8Array> {
+  let size: number
+  try {
+    if (root.Data == null) throw new Error('no data')
+    size = Number(UnixFS.unmarshal(root.Data).fileSize())
+  } catch {
+    throw new NotUnixFSError(cid.toString())
+  }
   const offset = options.offset ?? 0
   if (offset > size) throw new InvalidArgumentError(`--offset ${offset} is past the end of the file (${size} bytes)`)
   const end = Math.min(size, offset + (options.length ?? size))
@@ -69,9 +85,9 @@ export async function * fileContent (entry: UnixFSEntry, blockstore: ReadableSto
       if (node.Data == null) throw new Error('no data')
       file = UnixFS.unmarshal(node.Data)
     } catch {
-      throw new NotUnixFSError(entry.cid.toString())
+      throw new NotUnixFSError(cid.toString())
     }
-    if (node.Links.length !== file.blockSizes.length) throw new NotUnixFSError(entry.cid.toString())
+    if (node.Links.length !== file.blockSizes.length) throw new NotUnixFSError(cid.toString())
     const data = file.data ?? new Uint8Array()
     yield * slice(data, position)
     let child = position + data.byteLength
@@ -92,7 +108,7 @@ export async function * fileContent (entry: UnixFSEntry, blockstore: ReadableSto
     }
   }
 
-  yield * visit(entry.node, 0)
+  yield * visit(root, 0)
   while (pending.length > 0) {
     for (let i = 0; i < Math.min(window, pending.length); i++) {
       const p = pending[i]
@@ -105,8 +121,8 @@ export async function * fileContent (entry: UnixFSEntry, blockstore: ReadableSto
     const next = pending.shift() as Pending
     const bytes = await (next.block as Promise<Uint8Array>)
     if (next.cid.code === raw.code) yield * slice(bytes, next.position)
-    else if (next.cid.code === dagPb.code) yield * visit(decodePb(bytes, entry.cid), next.position)
-    else throw new NotUnixFSError(entry.cid.toString())
+    else if (next.cid.code === dagPb.code) yield * visit(decodePb(bytes, cid), next.position)
+    else throw new NotUnixFSError(cid.toString())
   }
-  if (emitted !== end - offset) throw new NotUnixFSError(entry.cid.toString())
+  if (emitted !== end - offset) throw new NotUnixFSError(cid.toString())
 }
