@@ -211,3 +211,10 @@ export class TooDeepError extends DcxError {
     super(`${what} is nested too deeply to save: its paths would reach at least ${pathBytes} bytes, and the OS allows ${limit}: nothing was written; save a part of it (<cid>/<path>) or choose a shorter -o`, 'ERR_TOO_DEEP')
   }
 }
+
+/** A block's bytes do not decode as the codec its CID names (its hash matches: the hash does not cover the codec) */
+export class UndecodableBlockError extends DcxError {
+  constructor (cid: string, codec: string, why: string) {
+    super(`block ${cid} is not valid ${codec} (${why}): the data is corrupt or hostile`, 'ERR_UNDECODABLE_BLOCK')
+  }
+}

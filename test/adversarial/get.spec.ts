@@ -1,4 +1,4 @@
-import { lstat, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
+import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { dcx, errorLine, ok, tempRepo } from '../helpers/cli.js'
@@ -147,5 +147,27 @@ describe('get counts the tree first, by distinct blocks', () => {
     const got = await getInto(await deepChain(20000))
     await refused(got, /is nested too deeply to save: its paths would reach at least \d+ bytes, and the OS allows 4095/)
     expect(got.r.stderr).not.toMatch(/call stack|unexpected error/)
+  })
+})
+
+describe('get turns OS errors into one line, never 70', () => {
+  it('-o below a file', async () => {
+    const parent = await caseDir()
+    await writeFile(join(parent, 'file'), 'a file\n')
+    const root = await importDag(await namedEntry('a'), dir, repo)
+    const r = await dcx(['get', root, '-o', join(parent, 'file', 'out')], { repo })
+    expect(r.code, r.stderr).toBe(1)
+    expect(errorLine(r)).toMatch(/^Error: cannot write \S+\/file\/out: a part of the path is not a directory \(ENOTDIR\)/)
+  })
+
+  it.skipIf(process.getuid?.() === 0)('-o in a folder that cannot be written', async () => {
+    const parent = await caseDir()
+    await chmod(parent, 0o555)
+    const root = await importDag(await namedEntry('a'), dir, repo)
+    const r = await dcx(['get', root, '-o', join(parent, 'out')], { repo })
+    await chmod(parent, 0o755)
+    expect(r.code, r.stderr).toBe(1)
+    expect(errorLine(r)).toMatch(/cannot write \S+: permission denied \(EACCES\)/)
+    expect(await readdir(parent)).toEqual([])
   })
 })
