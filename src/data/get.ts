@@ -85,11 +85,6 @@ export async function get (target: CidPath, out: string, blockstore: ReadableSto
     if (err instanceof DcxError) throw err
     if (err.code !== 'ENOENT') throw new OutputPathError(out, osReason(err))
   }
-  try {
-    await mkdir(dirname(out), { recursive: true })
-  } catch (err: any) {
-    throw new OutputPathError(out, isOsError(err) ? osReason(err) : err.message)
-  }
   const tmp = resolve(dirname(out), `.${basename(out)}.dcx-partial-${process.pid}-${randomBytes(4).toString('hex')}`)
   const root = await resolveEntry(target, blockstore, options)
   const totals = await planGet(root.cid, blockstore, {
@@ -98,6 +93,12 @@ export async function get (target: CidPath, out: string, blockstore: ReadableSto
     rootPathBytes: Buffer.byteLength(tmp),
     what: target.text
   })
+  // only now, so that a refused tree leaves not even the folders -o asked for
+  try {
+    await mkdir(dirname(out), { recursive: true })
+  } catch (err: any) {
+    throw new OutputPathError(out, isOsError(err) ? osReason(err) : err.message)
+  }
   await checkSpace(target, totals, dirname(tmp))
   options.onProgress?.({ type: 'get:plan', detail: totals } as GetProgress)
   try {

@@ -2,7 +2,7 @@ import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { dcx, errorLine, ok, tempRepo } from '../helpers/cli.js'
-import { DagBuilder, HOSTILE_NAMES, PROTO_NAME, deepChain, fanOut, fanOutEntries, importDag, namedEntry, repeatedNames } from '../helpers/hostile-dags.js'
+import { DagBuilder, HOSTILE_NAMES, PROTO_NAME, deepChain, fanOut, fanOutEntries, importDag, lyingFile, namedEntry, repeatedNames, wideFile } from '../helpers/hostile-dags.js'
 import type { BuiltDag, RepeatedKind } from '../helpers/hostile-dags.js'
 import type { RunResult } from '../helpers/cli.js'
 
@@ -15,19 +15,19 @@ beforeAll(async () => {
 afterAll(async () => cleanup())
 afterEach(async () => {
   expect((await ok(['repo', 'verify'], { repo })).stdout).toBe('verified repo integrity\n')
-})
+}, 60_000)
 
 /** A fresh, empty folder to get into: after a refusal it must still be empty (no -o, no temporary tree) */
 async function caseDir (): Promise<string> {
   return mkdtemp(join(dir, 'case-'))
 }
 
-async function getInto (dag: BuiltDag, extra: string[] = [], env?: NodeJS.ProcessEnv): Promise<{ r: RunResult, parent: string, out: string, ms: number }> {
-  const root = await importDag(dag, dir, repo)
+async function getInto (dag: BuiltDag, extra: string[] = [], env?: NodeJS.ProcessEnv, into = repo): Promise<{ r: RunResult, parent: string, out: string, ms: number }> {
+  const root = await importDag(dag, dir, into)
   const parent = await caseDir()
   const out = join(parent, 'out')
   const started = Date.now()
-  const r = await dcx(['get', root, '-o', out, ...extra], { repo, env })
+  const r = await dcx(['get', root, '-o', out, ...extra], { repo: into, env })
   return { r, parent, out, ms: Date.now() - started }
 }
 
@@ -137,6 +137,18 @@ describe('get counts the tree first, by distinct blocks', () => {
     await refused(got, /holds 1125899906842624 bytes in 2147483647 entries, more than the \d+ bytes free at /)
   })
 
+  it('refuses a file whose nodes declare sizes they do not hold (2^40 nodes for 2 bytes) at once', async () => {
+    const got = await getInto(await lyingFile(40))
+    await refused(got, /is a file whose blocks do not hold the sizes it declares/)
+    expect(got.ms).toBeLessThan(5000)
+  })
+
+  it('reads a file node with 200000 links without overflowing the stack', async () => {
+    const got = await getInto(await wideFile(200_000))
+    expect(got.r.code, got.r.stderr).toBe(0)
+    expect(await readFile(got.out, 'utf8')).toBe('A'.repeat(200_000))
+  })
+
   it('writes a chain that fits', async () => {
     const got = await getInto(await deepChain(200))
     expect(got.r.code, got.r.stderr).toBe(0)
@@ -144,9 +156,16 @@ describe('get counts the tree first, by distinct blocks', () => {
   })
 
   it('refuses a 20000-deep chain with a clear message, never 70, no stack overflow', async () => {
-    const got = await getInto(await deepChain(20000))
-    await refused(got, /is nested too deeply to save: its paths would reach at least \d+ bytes, and the OS allows 4095/)
-    expect(got.r.stderr).not.toMatch(/call stack|unexpected error/)
+    // a repo of its own: its 20000 blocks would slow every later repo verify
+    const own = await tempRepo()
+    try {
+      const got = await getInto(await deepChain(20000), [], undefined, own.repo)
+      await refused(got, /is nested too deeply to save: its paths would reach at least \d+ bytes, and the OS allows 4095/)
+      expect(got.r.stderr).not.toMatch(/call stack|unexpected error/)
+      expect((await ok(['repo', 'verify'], { repo: own.repo })).stdout).toBe('verified repo integrity\n')
+    } finally {
+      await own.cleanup()
+    }
   })
 })
 

@@ -21,6 +21,10 @@
  * - `fanOut(levels)`: each directory links twice (`a`, `b`) to the one below;
  *   `levels + 1` blocks unfold to `2^(levels+1) - 1` entries.
  * - `deepChain(depth)`: `depth` nested directories, `d/d/d/...`, a file at the bottom.
+ * - `lyingFile(levels)`: a 2-byte file whose nodes declare sizes that do not
+ *   add up, unfolding to 2^levels nodes for a reader that trusts them.
+ * - `wideFile(n)`: one file node with `n` links (a reader that spreads them
+ *   into a call overflows the stack).
  * - `wideDirectory(n)`: one flat directory of `n` links (to one shared file),
  *   or with `sharded: true` a real HAMT made by the importer (Kubo's layout).
  * - `DagBuilder.hamtShard(links)`: a HAMT shard built by hand (links named
@@ -40,6 +44,7 @@ import { UnixFS } from 'ipfs-unixfs'
 import { importer } from 'ipfs-unixfs-importer'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
+import { identity } from 'multiformats/hashes/identity'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { ok } from './cli.js'
 
@@ -128,18 +133,19 @@ export class DagBuilder {
   }
 }
 
-function varint (n: number): number[] {
+function varint (n: number): Uint8Array {
   const out: number[] = []
   while (n >= 0x80) {
     out.push((n % 0x80) | 0x80)
     n = Math.floor(n / 0x80)
   }
   out.push(n)
-  return out
+  return Uint8Array.from(out)
 }
 
-function field (tag: number, bytes: Uint8Array): number[] {
-  return [tag, ...varint(bytes.length), ...bytes]
+/** A length-delimited protobuf field: tag, length, bytes */
+function field (tag: number, bytes: Uint8Array): Uint8Array {
+  return Buffer.concat([Uint8Array.of(tag), varint(bytes.length), bytes])
 }
 
 /**
@@ -148,16 +154,16 @@ function field (tag: number, bytes: Uint8Array): number[] {
  * data. Decoders accept this; the block hashes like any other.
  */
 export async function pbBlock (links: Link[], data?: Uint8Array): Promise<Block> {
-  const out: number[] = []
+  const parts: Uint8Array[] = []
   const encoder = new TextEncoder()
   for (const link of links) {
-    const body = [...field(0x0a, link.cid.bytes)]
-    if (link.name !== undefined) body.push(...field(0x12, encoder.encode(link.name)))
-    body.push(0x18, ...varint(link.size ?? 0))
-    out.push(...field(0x12, Uint8Array.from(body)))
+    const body = [field(0x0a, link.cid.bytes)]
+    if (link.name !== undefined) body.push(field(0x12, encoder.encode(link.name)))
+    body.push(Uint8Array.of(0x18), varint(link.size ?? 0))
+    parts.push(field(0x12, Buffer.concat(body)))
   }
-  if (data !== undefined) out.push(...field(0x0a, data))
-  const bytes = Uint8Array.from(out)
+  if (data !== undefined) parts.push(field(0x0a, data))
+  const bytes = new Uint8Array(Buffer.concat(parts))
   return { cid: CID.createV1(dagPb.code, await sha256.digest(bytes)), bytes }
 }
 
@@ -248,6 +254,26 @@ export async function wideDirectory (n: number, options: { sharded?: boolean } =
   }
   if (root === undefined) throw new Error('the importer gave no directory')
   return b.build(root)
+}
+
+/**
+ * A file whose nodes lie about their sizes: `levels` nodes, each declaring two
+ * 1-byte children and linking twice to the one below (which itself declares
+ * 2 bytes). A reader that trusts the declarations visits 2^levels nodes for a
+ * 2-byte file.
+ */
+export async function lyingFile (levels: number): Promise<BuiltDag> {
+  const b = new DagBuilder()
+  let below = await b.file([])
+  for (let i = 0; i < levels; i++) below = await b.file([{ cid: below, size: 1 }, { cid: below, size: 1 }])
+  return b.build(below)
+}
+
+/** A file of `n` bytes in one node with `n` links to 1-byte identity blocks (a block of ~13 n bytes) */
+export async function wideFile (n: number): Promise<BuiltDag> {
+  const b = new DagBuilder()
+  const leaf = CID.createV1(raw.code, identity.digest(Uint8Array.of(0x41)))
+  return b.build(await b.file(Array.from({ length: n }, () => ({ cid: leaf, size: 1 }))))
 }
 
 /** Store every block of `dag` (for library tests that skip the CAR) */
