@@ -312,3 +312,38 @@ export function storageFailure (err: unknown, path?: string, options: { hint?: s
   }
   return undefined
 }
+
+/** A DAG that cannot be a UnixFS tree: a shard listed twice, a bad HAMT, an unusable symlink target */
+export class MalformedDagError extends DcxError {
+  constructor (cid: string, why: string) {
+    super(`${cid} ${why}: the DAG is malformed or hostile, nothing was written from it`, 'ERR_MALFORMED_DAG')
+  }
+}
+
+/** A tree holds more entries than a command writes without being asked */
+export class TooManyEntriesError extends DcxError {
+  constructor (what: string, count: string, limit: number) {
+    super(`${what} holds ${count} entries (files, directories and symlinks), more than the limit of ${limit}: nothing was written; save a part of it (<cid>/<path>), or pass --max-entries to raise the limit`, 'ERR_TOO_MANY_ENTRIES')
+  }
+}
+
+/** A tree's bytes do not fit on the file system it is to be written to */
+export class NotEnoughSpaceError extends DcxError {
+  constructor (what: string, bytes: number, entries: number, free: number, where: string) {
+    super(`${what} holds ${bytes} bytes in ${entries} entries, more than the ${free} bytes free at ${where}: nothing was written; free some space or choose an -o on another file system`, 'ERR_NO_SPACE')
+  }
+}
+
+/** A tree is nested too deeply for its paths to fit in the OS's path length limit */
+export class TooDeepError extends DcxError {
+  constructor (what: string, pathBytes: number, limit: number) {
+    super(`${what} is nested too deeply to save: its paths would reach at least ${pathBytes} bytes, and the OS allows ${limit}: nothing was written; save a part of it (<cid>/<path>) or choose a shorter -o`, 'ERR_TOO_DEEP')
+  }
+}
+
+/** A block's bytes do not decode as the codec its CID names (its hash matches: the hash does not cover the codec) */
+export class UndecodableBlockError extends DcxError {
+  constructor (cid: string, codec: string, why: string) {
+    super(`block ${cid} is not valid ${codec} (${why}): the data is corrupt or hostile`, 'ERR_UNDECODABLE_BLOCK')
+  }
+}

@@ -71,7 +71,7 @@ describe('reading a UnixFS file with a bounded read-ahead', () => {
     expect(reads).toBe(200)
   })
 
-  it('rejects a file whose sizes do not add up, naming it as not UnixFS', async () => {
+  it('rejects a file whose sizes do not add up, naming it as malformed', async () => {
     const leaf = new Uint8Array(5)
     const leafCid = CID.createV1(raw.code, await sha256.digest(leaf))
     await store.put(leafCid, leaf)
@@ -79,6 +79,6 @@ describe('reading a UnixFS file with a bounded read-ahead', () => {
     const root = CID.createV1(dagPb.code, await sha256.digest(node))
     await store.put(root, node)
     const entry = await exporter(root, store as any)
-    await expect(concat(fileContent(entry, store as any))).rejects.toMatchObject({ code: 'ERR_NOT_UNIXFS' })
+    await expect(concat(fileContent(entry, store as any))).rejects.toMatchObject({ code: 'ERR_MALFORMED_DAG', message: expect.stringContaining('do not hold the sizes it declares') })
   })
 })

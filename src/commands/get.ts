@@ -1,32 +1,43 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
 import { progressBar } from '../cli/progress.js'
-import { defaultOutputName, get } from '../data/get.js'
+import { DEFAULT_MAX_ENTRIES, defaultOutputName, get } from '../data/get.js'
 import { openReadSource } from '../cli/read-source.js'
+import type { GetResult } from '../data/get.js'
+import type { Progress } from '../cli/progress.js'
 
 export default class Get extends DcxCommand {
   static override summary = 'Save a file or directory from the repo to disk'
-  static override description = 'Writes to a temporary name and renames at the end, so an interrupted get leaves nothing at the output path. With `dcx daemon` running, blocks the repo lacks come from peers (and stay in the repo, unpinned) and /ipns/ names resolve.'
+  static override description = 'Counts the tree first and refuses, before writing anything, one with unsafe or repeated names, more than --max-entries entries, paths longer than the OS allows, or more bytes than the target has free. Writes to a temporary name and renames at the end, so a refused or interrupted get leaves nothing at the output path; never writes through a symlink. With `dcx daemon` running, blocks the repo lacks come from peers (and stay in the repo, unpinned) and /ipns/ names resolve.'
   static override examples = [
     '<%= config.bin %> get <dir-cid> -o ./books',
-    '<%= config.bin %> get <dir-cid>/books/moby.txt -o moby.txt'
+    '<%= config.bin %> get <dir-cid>/books/moby.txt -o moby.txt',
+    '<%= config.bin %> get <huge-dir-cid> -o ./huge --max-entries 5000000'
   ]
 
   static override args = { target: Args.string({ required: true, description: '<cid>[/path] to save' }) }
   static override flags = {
-    output: Flags.string({ char: 'o', description: 'where to save (default: the last path segment, else the CID)' })
+    output: Flags.string({ char: 'o', description: 'where to save (default: the last path segment, else the CID)' }),
+    'max-entries': Flags.integer({ min: 1, default: DEFAULT_MAX_ENTRIES, description: 'refuse a tree of more files, directories and symlinks than this' })
   }
 
-  async run (): Promise<{ path: string, files: number, bytes: number }> {
+  async run (): Promise<GetResult> {
     const { args, flags } = await this.parse(Get)
     const { target, blockstore } = await openReadSource(this.repoRoot(flags.repo), args.target)
     const out = flags.output ?? defaultOutputName(target)
-    const bar = progressBar('saving', undefined)
+    let bar: Progress | undefined
     let result
     try {
-      result = await get(target, out, blockstore, { signal: this.signal, onProgress: e => bar.update(e.detail.done) })
+      result = await get(target, out, blockstore, {
+        signal: this.signal,
+        maxEntries: flags['max-entries'],
+        onProgress: e => {
+          if (e.type === 'get:plan') bar = progressBar('saving', e.detail.bytes)
+          else bar?.update(e.detail.done, e.detail.total)
+        }
+      })
     } finally {
-      bar.stop()
+      bar?.stop()
     }
     this.log(`saved ${target.text} to ${out} (${result.files} files, ${result.bytes} bytes)`)
     return result

@@ -3,7 +3,9 @@ import * as dagJson from '@ipld/dag-json'
 import * as dagPb from '@ipld/dag-pb'
 import * as raw from 'multiformats/codecs/raw'
 import { CID } from 'multiformats/cid'
-import { DcxError } from '../errors.js'
+import { DcxError, UndecodableBlockError } from '../errors.js'
+
+const CODEC_NAMES: Record<number, string> = { [dagPb.code]: 'dag-pb', [dagCbor.code]: 'dag-cbor', [dagJson.code]: 'dag-json' }
 
 /** A codec this repo cannot follow links through */
 export class UnknownCodecError extends DcxError {
@@ -28,13 +30,21 @@ function * cborLinks (value: unknown): Generator<CID> {
   for (const child of Array.isArray(value) ? value : Object.values(value)) yield * cborLinks(child)
 }
 
-/** The CIDs a block links to, in the order its codec lists them */
+/**
+ * The CIDs a block links to, in the order its codec lists them. Bytes that
+ * do not decode as the CID's codec throw `UndecodableBlockError` (a CID's
+ * hash does not cover its codec, so a well-hashed block can carry any codec).
+ */
 export function blockLinks (cid: CID, bytes: Uint8Array): CID[] {
-  switch (cid.code) {
-    case raw.code: return []
-    case dagPb.code: return dagPb.decode(bytes).Links.map(l => l.Hash)
-    case dagCbor.code: return [...cborLinks(dagCbor.decode(bytes))]
-    case dagJson.code: return [...cborLinks(dagJson.decode(bytes))]
-    default: throw new UnknownCodecError(cid)
+  try {
+    switch (cid.code) {
+      case raw.code: return []
+      case dagPb.code: return dagPb.decode(bytes).Links.map(l => l.Hash)
+      case dagCbor.code: return [...cborLinks(dagCbor.decode(bytes))]
+      case dagJson.code: return [...cborLinks(dagJson.decode(bytes))]
+    }
+  } catch (err: any) {
+    throw new UndecodableBlockError(cid.toString(), CODEC_NAMES[cid.code], String(err?.message ?? err).split('\n')[0])
   }
+  throw new UnknownCodecError(cid)
 }

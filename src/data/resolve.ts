@@ -1,5 +1,5 @@
 import { exporter } from 'ipfs-unixfs-exporter'
-import { DcxError, NotUnixFSError, PathNotFoundError } from '../errors.js'
+import { DcxError, MalformedDagError, NotUnixFSError, PathNotFoundError } from '../errors.js'
 import { exporterPath } from './cid-path.js'
 import type { CidPath } from './cid-path.js'
 import type { AbortOptions } from 'abort-error'
@@ -13,8 +13,12 @@ import type { ReadableStorage, UnixFSEntry } from 'ipfs-unixfs-exporter'
 export async function resolveEntry (target: CidPath, blockstore: ReadableStorage, options: AbortOptions = {}): Promise<UnixFSEntry> {
   try {
     return await exporter(exporterPath(target), blockstore, options)
-  } catch (err) {
-    throw translateExportError(err, target)
+  } catch (err: any) {
+    const translated = translateExportError(err, target)
+    if (translated instanceof DcxError || err?.name === 'AbortError' || typeof err?.syscall === 'string') throw translated
+    // The exporter reads nothing but the blockstore (whose failures are above):
+    // anything else it throws is a decoder choking on a node along the path
+    throw new MalformedDagError(exporterPath(target), `cannot be resolved: a node on the way is not valid UnixFS (${String(err?.message ?? err).split('\n')[0]})`)
   }
 }
 
