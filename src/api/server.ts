@@ -6,12 +6,31 @@ import { jobHandlers } from './handlers/jobs.js'
 import { nameHandlers } from './handlers/names.js'
 import { peerHandlers } from './handlers/peers.js'
 import { repoHandlers } from './handlers/repo.js'
+import { API_ARGS, describeIssue } from './schemas.js'
+import type { ApiCall } from './schemas.js'
 import type { ApiContext, Handler } from './handler.js'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 
 export type { ApiContext }
 
 const handlers: Record<string, Handler> = { ...peerHandlers, ...dataHandlers, ...jobHandlers, ...nameHandlers, ...repoHandlers }
+for (const call of Object.keys(handlers)) {
+  if (!Object.hasOwn(API_ARGS, call)) throw new Error(`API call ${call} has no argument schema in api/schemas.ts`)
+}
+
+/** A request whose arguments do not fit the call */
+class ApiArgumentsError extends DcxError {
+  constructor (call: string, why: string) {
+    super(`bad arguments for ${call}: ${why}`, 'ERR_API_ARGS', 2)
+  }
+}
+
+/** The call's arguments, checked against its schema */
+function checked (call: string, args: unknown): unknown {
+  const parsed = API_ARGS[call as ApiCall].safeParse(args)
+  if (!parsed.success) throw new ApiArgumentsError(call, describeIssue(parsed.error))
+  return parsed.data
+}
 
 async function body (req: IncomingMessage): Promise<any> {
   const chunks: Buffer[] = []
@@ -22,7 +41,12 @@ async function body (req: IncomingMessage): Promise<any> {
     if (size > 48 << 20) throw new DcxError('request too large', 'ERR_API_REQUEST')
     chunks.push(c as Buffer)
   }
-  return chunks.length === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  if (chunks.length === 0) return {}
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch {
+    throw new DcxError('the request body is not JSON', 'ERR_API_REQUEST', 2)
+  }
 }
 
 function send (res: ServerResponse, status: number, value: unknown): void {
@@ -44,7 +68,7 @@ export async function startApi (path: string, ctx: ApiContext): Promise<Server> 
     const aborter = new AbortController()
     res.on('close', () => aborter.abort())
     body(req)
-      .then(async args => await handler(ctx, args, res, aborter.signal))
+      .then(async args => await handler(ctx, checked(req.url!, args), res, aborter.signal))
       .then(value => { if (value !== undefined) send(res, 200, value) })
       .catch((caught: any) => {
         if (res.headersSent) { res.destroy(caught); return }

@@ -62,6 +62,8 @@ export default class Daemon extends DcxCommand {
       })
       clearInterval(timer)
       providing.abort()
+      // a second signal abandons what is still running (Ctrl-C twice does the same)
+      process.once('SIGTERM', () => process.exit(143))
       // no new work; what is under way finishes, so nothing is left half-written
       const closed = new Promise<void>(resolve => api.close(() => resolve()))
       const finishing = executor.running()

@@ -15,6 +15,7 @@ import { runningDaemon } from '../cli/daemon.js'
 import { NoDaemonError } from '../cli/need-daemon.js'
 import { parseCount, parseDuration, parseEnvFlag, parseInputFlag, parseSeed, parseSize } from '../jobs/parse.js'
 import type { ExecutedJob } from '../jobs/execute.js'
+import type { LimitHit } from '../wasm/index.js'
 
 
 export default class Run extends DcxCommand {
@@ -42,7 +43,10 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
     fuel: Flags.string({ description: 'instruction budget (default 10000000000)' }),
     memory: Flags.string({ description: 'memory limit, e.g. 64MiB, 1GiB or bytes (default 256MiB)' }),
     seed: Flags.string({ description: 'seed for random_get, in hex (default empty)' }),
-    timeout: Flags.string({ description: 'wall-clock safety net, e.g. 30s, 10m (default 10m); a timeout is not a result' }),
+    timeout: Flags.string({ description: 'wall-clock safety net, e.g. 30s, 10m (default 10m), for checking inputs, running and storing the result; a timeout is not a result' }),
+    'output-entries': Flags.string({ description: 'files, directories and links /outputs and /tmp may hold together; past it, creating one fails with EDQUOT (default 10000)' }),
+    'output-depth': Flags.string({ description: 'how deep directories may nest below /outputs or /tmp; past it, mkdir fails with ENAMETOOLONG (default 256)' }),
+    'input-entries': Flags.string({ description: 'directory entries of the inputs the job may list in all; past it, listing fails with ENOMEM (default 100000)' }),
     force: Flags.boolean({ description: 'run even if this job has a receipt already' }),
     on: Flags.string({ description: 'where to run: local, auto (a peer holding the inputs) or a peer ID; needs `dcx daemon` unless local (default: local when the inputs are here, else auto)' }),
     replicas: Flags.integer({ min: 1, description: 'run on this many distinct peers and compare their outputs (implies --on auto; needs `dcx daemon`)' }),
@@ -54,7 +58,10 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
     const jobArgs = (argv as string[]).slice(1)
     const limits = {
       ...(flags.fuel !== undefined ? { fuel: parseCount(flags.fuel, '--fuel') } : {}),
-      ...(flags.memory !== undefined ? { memory: parseSize(flags.memory, 'memory size') } : {})
+      ...(flags.memory !== undefined ? { memory: parseSize(flags.memory, 'memory size') } : {}),
+      ...(flags['output-entries'] !== undefined ? { outputEntries: parseCount(flags['output-entries'], '--output-entries') } : {}),
+      ...(flags['output-depth'] !== undefined ? { outputDepth: parseCount(flags['output-depth'], '--output-depth') } : {}),
+      ...(flags['input-entries'] !== undefined ? { inputEntries: parseCount(flags['input-entries'], '--input-entries') } : {})
     }
     const request = {
       args: jobArgs,
@@ -126,6 +133,7 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
     const dissent = (json.agreement?.dissenters.length ?? 0) > 0
     process.exitCode = dissent ? JOB_EXIT.disagreed : jobExitCode(json.status, json.exitCode)
     for (const a of json.attempts ?? []) if (!a.ok) this.warnLine(`${a.why ?? a.peer}; tried the next peer`)
+    for (const hit of json.limitsHit) this.warnLine(LIMIT_HIT_TEXT[hit])
     if (json.agreement !== undefined) {
       const { results, decidedBy, output } = json.agreement
       for (const r of results.filter(r => !r.agrees)) {
@@ -157,6 +165,13 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
     }
     return json
   }
+}
+
+/** What a limit the job ran into means, and how to raise it */
+const LIMIT_HIT_TEXT: Record<LimitHit, string> = {
+  'output-entries': 'the job hit its output entry limit: creating more files, directories or links failed with EDQUOT (raise it with --output-entries)',
+  'output-depth': 'the job hit its output depth limit: a directory nested deeper failed with ENAMETOOLONG (raise it with --output-depth)',
+  'input-entries': 'the job hit its input entry limit: listing more of its inputs failed with ENOMEM (raise it with --input-entries)'
 }
 
 function parseModuleCid (text: string): ReturnType<typeof parseCid> {

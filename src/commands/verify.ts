@@ -74,6 +74,7 @@ Exit codes: 0 verified; 1 the claim is false (bad signature or a different resul
     this.log(`output   ${json.claimed.output}${rerun != null && rerun !== json.claimed.output ? ` (re-run: ${rerun})` : ''}`)
     if (json.recomputed != null) this.log(`fuel     ${json.recomputed.fuel}`)
     for (const path of json.differences) this.log(`differs  ${path}`)
+    if (json.differencesTruncated === true) this.log('differs  ... (more: the list stops here)')
     return json
   }
 }

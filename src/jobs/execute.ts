@@ -46,6 +46,11 @@ export interface RunJobOptions extends AbortOptions, ProgressOptions<JobProgress
   timeoutMs?: number
   onStdout?: (chunk: Uint8Array) => void
   onStderr?: (chunk: Uint8Array) => void
+  /**
+   * The blockstore fetches from peers: read every input block while checking
+   * the inputs (fetching what is not here) instead of only asking for it
+   */
+  fetchInputs?: boolean
 }
 
 /** What one run of a job spec gave */
@@ -112,7 +117,7 @@ export async function runJobSpec (spec: JobSpec, ctx: JobContext, options: RunJo
   try {
     const moduleBytes = await ctx.blockstore.getBytes(spec.module, within)
     const prepared = await prepareModule(moduleBytes, { memoryLimit: spec.limits.memory, cacheDir: ctx.cacheDir })
-    const { bytes: total } = await checkInputs(spec.inputs, ctx.blockstore, within)
+    const { bytes: total } = await checkInputs(spec.inputs, ctx.blockstore, { ...within, readLeaves: options.fetchInputs })
     const mounts = []
     for (const input of spec.inputs) mounts.push({ path: input.path, node: await mountUnixFS(input.cid, ctx.blockstore, within) })
     let read = 0

@@ -12,9 +12,10 @@ import type { CID } from 'multiformats/cid'
  * `BlockNotFoundError` naming it) and total the bytes of the distinct files
  * the inputs hold, for progress. Each distinct block is visited once, so a
  * DAG of a few blocks that expands to billions of entries costs a few block
- * reads; the total counts a file linked twice once.
+ * reads; the total counts a file linked twice once. With `readLeaves`,
+ * leaves are read too (a store that fetches from peers then fetches them).
  */
-export async function checkInputs (inputs: JobInput[], store: WalkStore, options: AbortOptions = {}): Promise<{ bytes: number }> {
+export async function checkInputs (inputs: JobInput[], store: WalkStore, options: AbortOptions & { readLeaves?: boolean } = {}): Promise<{ bytes: number }> {
   let bytes = 0
   // blocks that start a file (an input root, a directory's child): their UnixFS size is the file's
   const fileRoots = new Set<string>()

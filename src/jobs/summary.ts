@@ -2,6 +2,7 @@ import { resultStdout } from './execute.js'
 import type { ExecutedJob } from './execute.js'
 import type { RepoBlockstore } from '../repo/blockstore.js'
 import type { Agreement } from '../net/replicas.js'
+import type { LimitHit } from '../wasm/index.js'
 
 /** What `dcx run` reports, also what the daemon's API answers */
 export interface RunSummary {
@@ -12,6 +13,8 @@ export interface RunSummary {
   exitCode: number | null
   trap: string | null
   fuel: number | null
+  /** Limits the job ran into and went on from (e.g. `output-entries`) */
+  limitsHit: LimitHit[]
   cached: boolean
   durationMs: number | null
   /** Peer ID of the peer that ran it */
@@ -41,6 +44,7 @@ export async function summarize (done: ExecutedJob, blockstore: Pick<RepoBlockst
     exitCode: r?.exitCode ?? done.run?.exitCode ?? null,
     trap: r?.trap ?? done.run?.trap ?? null,
     fuel: r?.fuel ?? null,
+    limitsHit: r?.limitsHit ?? done.run?.limitsHit ?? [],
     cached: done.cached,
     durationMs: done.run?.durationMs ?? null,
     executor: r?.executor ?? null,

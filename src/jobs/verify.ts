@@ -1,11 +1,9 @@
-import { exporter } from 'ipfs-unixfs-exporter'
 import { BlockNotFoundError, CannotVerifyError } from '../errors.js'
+import { diffResults } from './diff.js'
 import { checkSignature, loadReceipt } from './receipts.js'
 import { loadJobSpec, runJobSpec } from './execute.js'
 import type { JobContext, RunJobOptions } from './execute.js'
 import type { Receipt } from './records.js'
-import type { RepoBlockstore } from '../repo/blockstore.js'
-import type { AbortOptions } from 'abort-error'
 import type { CID } from 'multiformats/cid'
 
 /** A result as a receipt claims it, or as a re-run found it */
@@ -25,36 +23,11 @@ export interface Verdict {
   executor?: string
   claimed: Partial<ResultClaim> & { output: CID }
   recomputed?: ResultClaim
-  /** Paths under the result directory whose content differs (or exists on one side only) */
+  /** Paths under the result directory whose content differs (or exists on one side only); `/` for the whole output */
   differences: string[]
+  /** The differences listed are the first of more */
+  differencesTruncated?: boolean
   durationMs?: number
-}
-
-/** Every path below a UnixFS directory with its CID; undefined if the claimed blocks are not here */
-async function listing (root: CID, blockstore: RepoBlockstore, options: AbortOptions): Promise<Map<string, string> | undefined> {
-  const out = new Map<string, string>()
-  const walk = async (cid: CID, prefix: string): Promise<void> => {
-    const entry = await exporter(cid, blockstore, options)
-    if (entry.type !== 'directory') { out.set(prefix, cid.toString()); return }
-    if (prefix !== '') out.set(`${prefix}/`, cid.toString())
-    for await (const child of entry.entries(options as any)) await walk(child.cid, prefix === '' ? child.name : `${prefix}/${child.name}`)
-  }
-  try {
-    await walk(root, '')
-    return out
-  } catch (err) {
-    if (err instanceof BlockNotFoundError) return undefined
-    throw err
-  }
-}
-
-/** The files that differ between a claimed and a recomputed result directory */
-export async function diffResults (claimed: CID, recomputed: CID, blockstore: RepoBlockstore, options: AbortOptions = {}): Promise<string[]> {
-  const a = await listing(claimed, blockstore, options)
-  const b = await listing(recomputed, blockstore, options)
-  if (a === undefined || b === undefined) return []
-  const paths = new Set([...a.keys(), ...b.keys()])
-  return [...paths].filter(p => !p.endsWith('/') && a.get(p) !== b.get(p)).sort()
 }
 
 async function rerun (job: CID, ctx: JobContext, options: RunJobOptions): Promise<ResultClaim & { durationMs: number }> {
@@ -98,7 +71,8 @@ export async function verifyReceipt (receiptCid: CID, ctx: JobContext, options: 
   const recomputed = await rerun(receipt.job, ctx, options)
   const mismatch = compare(claimed, recomputed)
   if (mismatch !== undefined) {
-    return { ...base, verified: false, reason: mismatch, claimed, recomputed, differences: await diffResults(claimed.output, recomputed.output, ctx.blockstore, options), durationMs: recomputed.durationMs }
+    const diff = await diffResults(claimed.output, recomputed.output, ctx.blockstore, options)
+    return { ...base, verified: false, reason: mismatch, claimed, recomputed, differences: diff.paths, differencesTruncated: diff.truncated, durationMs: recomputed.durationMs }
   }
   return { ...base, verified: true, reason: `re-run matches: same status, exit code, fuel and output; signed by ${receipt.executor}`, claimed, recomputed, durationMs: recomputed.durationMs }
 }
@@ -108,7 +82,8 @@ export async function verifyOutput (output: CID, job: CID, ctx: JobContext, opti
   const recomputed = await rerun(job, ctx, options)
   const base = { job, claimed: { output }, recomputed, durationMs: recomputed.durationMs }
   if (!output.equals(recomputed.output)) {
-    return { ...base, verified: false, reason: `output differs: claimed ${output}, re-run gave ${recomputed.output}`, differences: await diffResults(output, recomputed.output, ctx.blockstore, options) }
+    const diff = await diffResults(output, recomputed.output, ctx.blockstore, options)
+    return { ...base, verified: false, reason: `output differs: claimed ${output}, re-run gave ${recomputed.output}`, differences: diff.paths, differencesTruncated: diff.truncated }
   }
   return { ...base, verified: true, reason: 're-run gives the same output CID', differences: [] }
 }
@@ -125,6 +100,7 @@ export function verdictJson (v: Verdict): Record<string, unknown> {
     claimed: claim(v.claimed),
     recomputed: claim(v.recomputed),
     differences: v.differences,
+    differencesTruncated: v.differencesTruncated ?? false,
     durationMs: v.durationMs ?? null
   }
 }

@@ -27,6 +27,11 @@ export interface ExecutorPolicy {
   maxFuel: number
   maxMemory: number
   maxOutput: number
+  /** Most output entries (files, directories, links) a job may ask for: each costs memory and time to store */
+  maxOutputEntries: number
+  maxOutputDepth: number
+  /** Most input entries a job may ask to list */
+  maxInputEntries: number
   /** Peer IDs allowed to submit jobs; empty means open */
   allow: string[]
   /** Run jobs whose inputs this peer does not hold (fetching them); default no */
@@ -40,6 +45,9 @@ export const DEFAULT_POLICY: ExecutorPolicy = {
   maxFuel: 100_000_000_000,
   maxMemory: 2 ** 30,
   maxOutput: 2 ** 30,
+  maxOutputEntries: 100_000,
+  maxOutputDepth: 256,
+  maxInputEntries: 1_000_000,
   allow: [],
   runWithoutInputs: false,
   timeoutMs: 600_000
@@ -93,6 +101,9 @@ function refusal (policy: ExecutorPolicy, spec: JobSpec, from: string, running: 
   if (spec.limits.fuel > policy.maxFuel) return `fuel ${spec.limits.fuel} is over its limit of ${policy.maxFuel}`
   if (spec.limits.memory > policy.maxMemory) return `memory ${spec.limits.memory} is over its limit of ${policy.maxMemory}`
   if (spec.limits.output > policy.maxOutput) return `output ${spec.limits.output} is over its limit of ${policy.maxOutput}`
+  if (spec.limits.outputEntries > policy.maxOutputEntries) return `output entries ${spec.limits.outputEntries} is over its limit of ${policy.maxOutputEntries}`
+  if (spec.limits.outputDepth > policy.maxOutputDepth) return `output depth ${spec.limits.outputDepth} is over its limit of ${policy.maxOutputDepth}`
+  if (spec.limits.inputEntries > policy.maxInputEntries) return `input entries ${spec.limits.inputEntries} is over its limit of ${policy.maxInputEntries}`
   return undefined
 }
 
@@ -133,6 +144,9 @@ export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, polic
       return
     }
     const from = connection.remotePeer.toString()
+    // a requester that goes away (its connection drops, it resets the stream) stops the work done for it
+    const gone = new AbortController()
+    stream.addEventListener('close', () => gone.abort(new NoAnswerError(from, 'the requester went away')), { once: true })
     try {
       const no = closing ? 'it is shutting down' : refusal(policy, spec, from, running)
       if (no !== undefined) { log(`job from ${from}: refused, ${no}`); await reply({ type: 'dcx/job-response', ok: false, code: 'ERR_REFUSED', message: no }); return }
@@ -141,14 +155,14 @@ export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, polic
         for (const input of spec.inputs) {
           try {
             // what it lacks is fetched from peers first when it runs jobs on others' data
-            await walkDag(input.cid, policy.runWithoutInputs ? networkBlocks(node) : ctx.blockstore, { readLeaves: policy.runWithoutInputs, signal: AbortSignal.timeout(policy.timeoutMs) })
+            await walkDag(input.cid, policy.runWithoutInputs ? networkBlocks(node) : ctx.blockstore, { readLeaves: policy.runWithoutInputs, signal: AbortSignal.any([gone.signal, AbortSignal.timeout(policy.timeoutMs)]) })
           } catch (err) {
             if (err instanceof BlockNotFoundError) { log(`job ${job} from ${from}: refused, it lacks input ${input.cid}`); await reply({ type: 'dcx/job-response', ok: false, code: 'ERR_NO_INPUT', message: `it does not hold input ${input.cid}` }); return }
             throw err
           }
         }
         log(`job ${job} from ${from}: running`)
-        const done = await executeSpec(spec, module, ctx, { timeoutMs: policy.timeoutMs })
+        const done = await executeSpec(spec, module, ctx, { timeoutMs: policy.timeoutMs, signal: gone.signal })
         if (done.receipt === undefined) {
           log(`job ${job} from ${from}: timed out`)
           await reply({ type: 'dcx/job-response', ok: false, code: 'ERR_TIMEOUT', message: 'the job hit the executor\'s wall-clock timeout' })
@@ -162,6 +176,7 @@ export async function serveJobs (node: DcxNode, ctx: Required<JobContext>, polic
         if (running === 0) drained?.()
       }
     } catch (err: any) {
+      if (gone.signal.aborted) { log(`job ${job} from ${from}: stopped, the requester went away`); return }
       await reply({ type: 'dcx/job-response', ok: false, code: err?.code ?? 'ERR_INTERNAL', message: String(err?.message ?? err).split('\n')[0] }).catch(() => {})
     }
   }, { maxInboundStreams: 256 })
@@ -189,13 +204,16 @@ export interface JobServer {
 export async function requestJob (node: DcxNode, peer: PeerId, spec: JobSpec, module: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<{ cid: CID, receipt: Receipt }> {
   const name = peer.toString()
   let response: any
+  let stream: Awaited<ReturnType<DcxNode['libp2p']['dialProtocol']>> | undefined
   try {
-    const stream = await node.libp2p.dialProtocol(peer, JOB_PROTOCOL, options)
+    stream = await node.libp2p.dialProtocol(peer, JOB_PROTOCOL, options)
     const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES })
     await lp.write(dagCbor.encode({ type: 'dcx/job-request', version: 1, spec, module }), options)
     response = dagCbor.decode((await lp.read(options)).subarray())
     await stream.close().catch(() => {})
   } catch (err: any) {
+    // reset the stream so the executor stops working for a requester that gave up
+    stream?.abort(err instanceof Error ? err : new Error(String(err)))
     options.signal?.throwIfAborted()
     throw new NoAnswerError(name, String(err?.message ?? err).split('\n')[0])
   }
