@@ -124,6 +124,21 @@ describe('dcx run and dcx verify', () => {
     expect(r.stdout).toContain('differs  stdout')
   })
 
+  it('a forged output that is not a result directory at all differs at the root, named "/"', async () => {
+    const receipt = json((await ok(['receipt', 'show', first.receipt, '--json'], { repo: a.repo })).stdout)
+    const key = await generateKeyPair('Ed25519')
+    const file = CID.parse((await ok(['add', '-Q', join(JOBS, 'README.md')], { repo: a.repo })).stdout.trim())
+    const unsigned = {
+      type: 'dcx/receipt', version: 1, job: CID.parse(receipt.job), output: file, status: 'exit', exitCode: 0, trap: null,
+      fuel: receipt.fuel, runtime: receipt.runtime, executor: peerIdFromPrivateKey(key).toString(), time: receipt.time
+    }
+    const cid = await carWith(join(a.dir, 'lie-file.car'), { ...unsigned, signature: await key.sign(dagCbor.encode(unsigned)) })
+    await ok(['dag', 'import', join(a.dir, 'lie-file.car')], { repo: a.repo })
+    const r = await dcx(['verify', cid.toString()], { repo: a.repo })
+    expect(r.code).toBe(1)
+    expect(r.stdout.split('\n').filter(l => l.startsWith('differs'))).toEqual(['differs  /'])
+  })
+
   it('checks an output CID against a job without a receipt', async () => {
     expect((await dcx(['verify', first.output, '--job', first.job], { repo: a.repo })).code).toBe(0)
     const wrong = await dcx(['verify', first.job, '--job', first.job, '--json'], { repo: a.repo })
