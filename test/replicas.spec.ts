@@ -87,7 +87,7 @@ describe('--replicas: honest peers agree, a forger is named', () => {
 
   it('--replicas 2 with a forger: no majority, a local re-run settles it, the forger is named (exit 8)', async () => {
     const r = await dcx(['run', WORDCOUNT, '--input', books, '--replicas', '2', '--json'], { repo: repos[2].repo })
-    expect(r.code).toBe(8)
+    expect(r.code, r.stdout + r.stderr).toBe(8)
     const json = JSON.parse(r.stdout)
     expect(json.agreement).toMatchObject({ decidedBy: 'local re-run', dissenters: [forger.peerId], unanimous: false })
     expect(json.agreement.output).not.toBe(forger.forged.toString())

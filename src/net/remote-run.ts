@@ -123,7 +123,7 @@ export async function runRemote (node: DcxNode, local: Required<JobContext>, spe
 
   const network = networkBlocks(node)
   const agreement = replicas > 1
-    ? await settleReplicas(answers, async () => (await runJobSpec(spec, { blockstore: network as RepoBlockstore, cacheDir: local.cacheDir }, { signal: options.signal })).output, options.signal)
+    ? await settleReplicas(answers, async () => (await runJobSpec(spec, { blockstore: network as RepoBlockstore, cacheDir: local.cacheDir, tmpDir: local.tmpDir }, { signal: options.signal, fetchInputs: true })).output, options.signal)
     : undefined
   const accepted = agreement === undefined ? answers[0] : answers.find(a => a.receipt.output.toString() === agreement.output)!
   const { cid, receipt } = accepted

@@ -24,7 +24,8 @@ export interface AcquireOptions {
   waitMs?: number
 }
 
-function alive (pid: number): boolean {
+/** Whether a process with this pid runs (one we may not signal still runs) */
+export function processAlive (pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true
@@ -67,7 +68,7 @@ async function sweepLeftovers (file: string): Promise<void> {
   }
   for (const name of names) {
     const pid = name.startsWith(`${base}.stale-`) ? Number(name.slice(base.length + 7)) : publishTempPid(name, base)
-    if (pid === undefined || !Number.isSafeInteger(pid) || pid === process.pid || alive(pid)) continue
+    if (pid === undefined || !Number.isSafeInteger(pid) || pid === process.pid || processAlive(pid)) continue
     await unlink(join(dirname(file), name)).catch(() => {})
   }
 }
@@ -104,7 +105,7 @@ export async function acquireRepoLock (file: string, root: string, options: Acqu
     const text = await readText(file)
     if (text === undefined) continue // released between our publish and our read
     const holder = parseHolder(text)
-    if (holder === undefined || !alive(holder.pid)) {
+    if (holder === undefined || !processAlive(holder.pid)) {
       await takeOver(file, text)
       continue
     }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -427,32 +427,5 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
   } catch (err) {
     await dispose()
     throw err
-  }
-}
-
-/**
- * Remove spill folders left in `dir` by runs whose process is gone (killed
- * before it could clean up); folders of live processes are left alone.
- */
-export async function removeStaleSpills (dir: string): Promise<void> {
-  let names: string[]
-  try {
-    names = await readdir(dir)
-  } catch {
-    return
-  }
-  for (const name of names) {
-    const pid = Number(/^dcx-run-(\d+)-/.exec(name)?.[1])
-    if (!Number.isSafeInteger(pid) || pid === process.pid || processAlive(pid)) continue
-    await rm(join(dir, name), { recursive: true, force: true }).catch(() => {})
-  }
-}
-
-function processAlive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err: any) {
-    return err.code === 'EPERM'
   }
 }

@@ -165,7 +165,10 @@ describe('a full disk', () => {
     const cid = (await ok(['add', '-Q', await randomFile(join(src, 'data.bin'), 4 << 20), '--repo', repo])).stdout.trim()
     await fill(join(mnt, 'filler'))
 
-    noSpaceLine(await dcx(['get', cid, '-o', join(mnt, 'out.bin'), '--repo', repo]), join(mnt, 'out.bin'))
+    // get counts what it will write first, and refuses before writing a byte
+    const got = await dcx(['get', cid, '-o', join(mnt, 'out.bin'), '--repo', repo])
+    expect(got.code).toBe(1)
+    expect(errorLine(got)).toMatch(/holds 4194304 bytes in 1 entries, more than the \d+ bytes free at .*: nothing was written/)
     noSpaceLine(await dcx(['dag', 'export', cid, '-o', join(mnt, 'out.car'), '--repo', repo]), join(mnt, 'out.car'))
     expect(await readdir(mnt)).toEqual(['filler'])
 

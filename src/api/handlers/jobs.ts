@@ -65,7 +65,7 @@ export const jobHandlers: Record<string, Handler> = {
   }),
   '/v0/verify': async ({ node, jobs }, a, _res, signal) => {
     // the re-run reads through the network: spec, module and inputs may live elsewhere
-    const ctx = { blockstore: networkBlocks(node) as RepoBlockstore, cacheDir: jobs.cacheDir }
+    const ctx = { blockstore: networkBlocks(node) as RepoBlockstore, cacheDir: jobs.cacheDir, tmpDir: jobs.tmpDir }
     const options = { timeoutMs: a.timeoutMs, signal, fetchInputs: true }
     const verdict = a.job !== undefined
       ? await verifyOutput(parseCid(String(a.target)), parseCid(String(a.job)), ctx, options)
