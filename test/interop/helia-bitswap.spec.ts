@@ -12,6 +12,8 @@ import { diskDigests, interopShapes, shapeDigests, writeShape } from '../helpers
 
 type PlainHelia = Awaited<ReturnType<typeof startPlainHelia>>
 
+// Adding the datasets and starting a daemon outlast vitest's 10 s hook default
+const HOOK_MS = 120_000
 // A transfer that stalls (the yamux window bug) ends here rather than at the test timeout
 const FETCH_MS = 60_000
 
@@ -43,12 +45,12 @@ describe('a plain Helia node fetches from a dcx daemon over bitswap', () => {
     daemon = await startDaemon(repo.repo)
     helia = await startPlainHelia()
     await helia.dial(daemon.addrs[0])
-  })
+  }, HOOK_MS)
   afterAll(async () => {
     await helia?.stop()
     await daemon?.stop()
     await repo?.cleanup()
-  })
+  }, HOOK_MS)
 
   shapes.forEach((shape, i) => {
     it(shape.title, async () => {
@@ -87,12 +89,12 @@ describe('a dcx daemon fetches from a plain Helia node over bitswap', () => {
     repo = await tempRepo()
     daemon = await startDaemon(repo.repo)
     await ok(['peers', 'connect', helia.addr], { repo: repo.repo })
-  })
+  }, HOOK_MS)
   afterAll(async () => {
     await daemon?.stop()
     await helia?.stop()
     await repo?.cleanup()
-  })
+  }, HOOK_MS)
 
   shapes.forEach((shape, i) => {
     it(shape.title, async () => {

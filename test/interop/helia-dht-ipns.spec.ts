@@ -9,6 +9,9 @@ import { startDaemon, type RunningDaemon } from '../helpers/daemon.js'
 import { startPlainHelia } from '../helpers/plain-helia.js'
 import { randomBytes } from '../helpers/shapes.js'
 
+// Starting a daemon and waiting for the DHTs to meet can outlast vitest's 10 s hook default
+const HOOK_MS = 120_000
+
 type PlainHelia = Awaited<ReturnType<typeof startPlainHelia>>
 
 /** Ask again until `find` gives a value or the time is up: announcements land a moment after the command returns */
@@ -38,12 +41,12 @@ describe('the LAN DHT and IPNS between a plain Helia node and a dcx daemon', () 
     // each side's DHT takes the other in once identify has named the LAN protocol
     const dht = (helia.helia.libp2p.services as any).dht
     expect(await eventually(async () => dht.routingTable.size > 0 ? true : undefined, 10_000)).toBe(true)
-  })
+  }, HOOK_MS)
   afterAll(async () => {
     await helia?.stop()
     await daemon?.stop()
     await repo?.cleanup()
-  })
+  }, HOOK_MS)
 
   it('the Helia node finds the dcx daemon as a provider of a CID the daemon added', async () => {
     const file = join(repo.dir, 'provided-by-dcx.bin')
