@@ -17,6 +17,8 @@ import { RepoBlockstore } from '../dist/repo/blockstore.js'
 import { decodeJobSpec, encodeRecord } from '../dist/jobs/records.js'
 import { signReceipt } from '../dist/jobs/receipts.js'
 
+// starting three daemons and a forging peer outlasts vitest's 10 s hook default on a busy machine
+const HOOK_MS = 120_000
 const WORDCOUNT = join(PROJECT, 'wasm-jobs', 'wordcount.wasm')
 const SPIN = join(PROJECT, 'test', 'wasm', 'wat', 'spin.wasm')
 const LOCAL = { version: 1, profile: 'local', peerId: '', listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], mdns: false }
@@ -77,13 +79,13 @@ describe('--replicas: honest peers agree, a forger is named', () => {
     // C knows A and the forger; B joins for the three-replica case
     await ok(['peers', 'connect', daemons[0].addrs[0]], { repo: repos[2].repo })
     await ok(['peers', 'connect', `${forger.node.libp2p.getMultiaddrs()[0]}`], { repo: repos[2].repo })
-  })
+  }, HOOK_MS)
   afterAll(async () => {
     await forger?.node.stop()
     for (const d of daemons) await d.stop()
     for (const r of repos) await r.cleanup()
     await scratch?.cleanup()
-  })
+  }, HOOK_MS)
 
   it('--replicas 2 with a forger: no majority, a local re-run settles it, the forger is named (exit 8)', async () => {
     const r = await dcx(['run', WORDCOUNT, '--input', books, '--replicas', '2', '--json'], { repo: repos[2].repo })
@@ -145,11 +147,11 @@ describe('an executor killed mid-job', () => {
     for (const r of repos.slice(0, 2)) await ok(['add', '-r', '-Q', join(FIXTURES, 'books')], { repo: r.repo })
     for (const r of repos) daemons.push(await startDaemon(r.repo))
     for (const d of daemons.slice(0, 2)) await ok(['peers', 'connect', d.addrs[0]], { repo: repos[2].repo })
-  })
+  }, HOOK_MS)
   afterAll(async () => {
     for (const d of daemons) await d.stop()
     for (const r of repos) await r.cleanup()
-  })
+  }, HOOK_MS)
 
   it('the requester names the lost peer and the job runs on the other provider', async () => {
     const books = (await ok(['add', '-r', '-Q', '-n', join(FIXTURES, 'books')], { repo: repos[2].repo })).stdout.trim()

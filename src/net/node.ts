@@ -40,12 +40,18 @@ export async function createNode (init: NodeInit) {
     addresses: { listen: init.config.listen },
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    // bitswap sends 1 MiB blocks: a larger window than the 256 KiB default keeps
-    // them moving. The read buffer must hold a full window: past its limit a
-    // stream is aborted, and bitswap buffers a new stream's first messages
-    // before it reads them, so a smaller limit silently drops blocks (each one
-    // then waits seconds for the wantlist to be re-sent).
-    streamMuxers: [yamux({ streamOptions: { initialStreamWindowSize: 4 * MiB, maxStreamWindowSize: 16 * MiB, maxReadBufferLength: 32 * MiB } })],
+    // The initial stream window is the yamux spec's 256 KiB, as every peer
+    // assumes: yamux sends that much on a new stream before any window update,
+    // so a larger initial window here overruns spec-following peers (Helia's,
+    // Kubo's go-yamux), which reset the stream. Larger windows are granted
+    // by window updates, up to maxStreamWindowSize.
+    // The read buffer holds more than a bitswap message: past its limit a
+    // stream is aborted, and @helia/bitswap attaches its reader to a new stream
+    // only after an await, while yamux grants window on arrival, not on read;
+    // so messages that arrive before the reader (several 4 MiB pieces of one
+    // merged message can share a stream) would be dropped with the default
+    // 4 MiB limit, and their blocks wait seconds for the wantlist to be re-sent.
+    streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: 16 * MiB, maxReadBufferLength: 32 * MiB } })],
     services: {
       identify: identify(),
       ping: ping(),

@@ -1,6 +1,8 @@
 // Network figures for npm run bench: daemon start to "ready", a remote trivial
-// job round trip between warm daemons on loopback, and a 256 MiB bitswap
-// transfer between two daemons with the requester's memory.
+// job round trip between warm daemons on loopback, a 256 MiB bitswap transfer
+// between two daemons with the requester's memory, and the same bytes fetched
+// by a plain Helia node from a dcx daemon and, for reference, from another
+// plain Helia node (test/helpers/plain-helia.js).
 import { spawn, spawnSync } from 'node:child_process'
 import { createCipheriv } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -13,6 +15,11 @@ const DCX = join(ROOT, 'bin/dcx')
 const MiB = 1 << 20
 const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
 const { connectDaemon } = await import(join(ROOT, 'dist/api/client.js'))
+const { startPlainHelia } = await import(join(ROOT, 'test/helpers/plain-helia.js'))
+const { unixfs } = await import('@helia/unixfs')
+const { CID } = await import('multiformats/cid')
+// a stalled transfer (a peer that breaks the yamux spec) ends the run here
+const FETCH_TIMEOUT_MS = 180_000
 
 function dcx (args, repo) {
   const r = spawnSync(DCX, args, { env: { ...process.env, DCX_PATH: repo } })
@@ -36,6 +43,36 @@ async function daemon (repo) {
     peerId: /^peer ID: (\S+)$/m.exec(out)[1],
     api: await connectDaemon(join(repo, 'api.sock')),
     stop: async () => { child.kill('SIGTERM'); await new Promise(r => child.once('exit', r)) }
+  }
+}
+
+/** A plain Helia node serving `file` from memory, in a process of its own (the reference sender) */
+async function heliaPeer (file) {
+  const child = spawn(process.execPath, [join(ROOT, 'test/bench/helia-peer.js'), file], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] })
+  let out = ''
+  await new Promise((resolve, reject) => {
+    child.stdout.on('data', d => { out += d; if (/^cid /m.test(out)) resolve() })
+    child.once('exit', code => reject(new Error(`helia-peer exited ${code}: ${out}`)))
+  })
+  return {
+    addr: /^addr (\S+)$/m.exec(out)[1],
+    cid: /^cid (\S+)$/m.exec(out)[1],
+    stop: async () => { child.stdin.end(); await new Promise(r => child.once('exit', r)) }
+  }
+}
+
+/** A fresh plain Helia node (in this process) reads `cid` from the peer at `addr`; resolves with the ms it took */
+async function heliaFetch (addr, cid, size) {
+  const node = await startPlainHelia()
+  try {
+    await node.dial(addr)
+    const t = performance.now()
+    let got = 0
+    for await (const chunk of unixfs(node.helia).cat(CID.parse(cid), { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) })) got += chunk.length
+    if (got !== size) throw new Error(`fetched ${got} of ${size} bytes`)
+    return performance.now() - t
+  } finally {
+    await node.stop()
   }
 }
 
@@ -93,11 +130,26 @@ export async function netRows ({ quick, bitswapMiB }) {
     const transferMs = performance.now() - t
     clearInterval(poll)
     if (got !== size) throw new Error(`fetched ${got} of ${size} bytes`)
+
+    // the same receiver (a plain Helia node) and bytes, two senders, alternated
+    process.stderr.write(`net: a plain Helia node fetches ${size / MiB} MiB from a dcx daemon and from a plain Helia node...\n`)
+    const ref = await heliaPeer(file)
+    running.push(ref)
+    if (ref.cid !== cid) throw new Error(`Helia's CID ${ref.cid} is not dcx's ${cid}`)
+    const fromDcx = []
+    const fromHelia = []
+    for (let i = 0; i < (quick ? 1 : 3); i++) {
+      fromHelia.push(await heliaFetch(ref.addr, cid, size))
+      fromDcx.push(await heliaFetch(da.addr, cid, size))
+    }
+    const rate = ms => size / 1e6 / (ms / 1000)
     return [
       `| daemon start to "ready" | ${median(starts).toFixed(0)} ms median |`,
       `| remote trivial job, warm daemons on loopback: submit to receipt checked and output stored (API call) | ${median(trips).toFixed(1)} ms median, ${Math.min(...trips).toFixed(1)} best |`,
       `| IPNS between two daemons on the LAN DHT: \`name publish\` / \`name resolve --nocache\` on the other daemon (API call) | ${median(publishes).toFixed(1)} ms / ${median(resolves).toFixed(1)} ms median |`,
-      `| bitswap transfer of ${size / MiB} MiB between two daemons (dcx cat through the requester) | ${(size / 1e6 / (transferMs / 1000)).toFixed(0)} MB/s, requester peak RSS ${(peakKiB / 1024).toFixed(0)} MiB |`
+      `| bitswap transfer of ${size / MiB} MiB between two daemons (dcx cat through the requester) | ${(size / 1e6 / (transferMs / 1000)).toFixed(0)} MB/s, requester peak RSS ${(peakKiB / 1024).toFixed(0)} MiB |`,
+      `| bitswap, dcx daemon → plain Helia node: ${size / MiB} MiB read by @helia/unixfs cat (median of ${fromDcx.length}) | ${rate(median(fromDcx)).toFixed(0)} MB/s, ${(median(fromHelia) / median(fromDcx)).toFixed(2)}x the reference |`,
+      `| reference: the same from a plain Helia node (its own process, blocks in memory) | ${rate(median(fromHelia)).toFixed(0)} MB/s |`
     ]
   } finally {
     for (const d of running) await d.stop()

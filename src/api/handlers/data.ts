@@ -25,10 +25,13 @@ async function resolvePath (names: NameService, text: string, signal: AbortSigna
 export const dataHandlers: Record<string, Handler> = {
   '/v0/add': exclusive(async ({ node, jobs }, a, _res, signal) => {
     const out = []
+    const roots: CID[] = []
     for await (const added of addAndPin(a.paths, jobs.blockstore, a.pin === false ? undefined : jobs.pins, { ...a.options, signal })) {
       out.push({ cid: added.cid.toString(), name: added.name, size: added.size.toString() })
-      if (a.pin !== false && (await jobs.pins.get(added.cid))?.type === 'recursive') provide(node, added.cid)
+      if (added.root) roots.push(added.cid)
     }
+    // the roots are pinned once the add is over, so they are announced then
+    if (a.pin !== false) for (const cid of roots) provide(node, cid)
     return out
   }),
   '/v0/pin/add': exclusive(async ({ node, jobs }, a, _res, signal) => {

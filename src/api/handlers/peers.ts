@@ -11,12 +11,14 @@ export const peerHandlers: Record<string, Handler> = {
     addresses: node.libp2p.getMultiaddrs().map(a => a.toString()),
     protocols: node.libp2p.getProtocols()
   }),
-  '/v0/peers/ls': async ({ node }) => node.libp2p.getConnections().map(c => ({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString() })),
+  '/v0/peers/ls': async ({ node }) => node.libp2p.getConnections().map(c => ({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction })),
   '/v0/peers/connect': async ({ node }, args, _res, signal) => {
     const conn = await node.libp2p.dial(multiaddr(String(args.addr)), { signal })
     return { peer: conn.remotePeer.toString(), addr: conn.remoteAddr.toString() }
   },
   '/v0/peers/disconnect': async ({ node }, args) => {
+    // closes the connections; like Kubo's `swarm disconnect` it bans nobody:
+    // the peer may dial again (libp2p re-dials the DHT neighbours it keeps)
     await node.libp2p.hangUp(peerIdFromString(String(args.peer)))
     return { peer: String(args.peer) }
   },
