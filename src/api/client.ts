@@ -1,7 +1,8 @@
 import { request } from 'node:http'
 import { access } from 'node:fs/promises'
 import { Readable } from 'node:stream'
-import { DaemonError, DcxError } from '../errors.js'
+import { DcxError } from '../errors.js'
+import { DaemonError } from '../ops/errors.js'
 
 /** A client for a running daemon's control API */
 export interface DaemonClient {

@@ -1,12 +1,6 @@
-import { DcxError } from '../errors.js'
+import { NoDaemonError } from '../ops/errors.js'
 import { runningDaemon } from './daemon.js'
 import type { DaemonClient } from '../api/client.js'
-
-export class NoDaemonError extends DcxError {
-  constructor (root: string, command: string) {
-    super(`\`dcx ${command}\` needs a running daemon on ${root}: start \`dcx daemon\` first`, 'ERR_NO_DAEMON')
-  }
-}
 
 /** The running daemon, or a clear error for commands that only make sense online */
 export async function needDaemon (root: string, command: string): Promise<DaemonClient> {

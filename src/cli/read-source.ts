@@ -1,5 +1,5 @@
 import { parseCidPath } from '../data/cid-path.js'
-import { BlockNotFoundError } from '../errors.js'
+import { BlockNotFoundError } from '../repo/errors.js'
 import { openBlockRepo } from '../repo/block-repo.js'
 import { RepoBlockstore } from '../repo/blockstore.js'
 import { runningDaemon } from './daemon.js'

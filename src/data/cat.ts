@@ -1,4 +1,5 @@
-import { InvalidArgumentError, NotAFileError } from '../errors.js'
+import { NotAFileError } from './errors.js'
+import { InvalidArgumentError } from '../errors.js'
 import { fileContent } from './file-content.js'
 import { resolveEntry, symlinkTarget, translateExportError } from './resolve.js'
 import type { CidPath } from './cid-path.js'

@@ -1,5 +1,6 @@
 import { CID } from 'multiformats/cid'
-import { InvalidArgumentError, InvalidCidError } from '../errors.js'
+import { InvalidCidError } from './errors.js'
+import { InvalidArgumentError } from '../errors.js'
 
 /** A CID with an optional path inside it, as users type `<cid>[/path]` */
 export interface CidPath {

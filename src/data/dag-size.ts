@@ -1,5 +1,5 @@
 import * as dagPb from '@ipld/dag-pb'
-import { BlockNotFoundError } from '../errors.js'
+import { BlockNotFoundError } from '../repo/errors.js'
 import { walkDag } from './walk.js'
 import type { WalkStore } from './walk.js'
 import type { AbortOptions } from 'abort-error'

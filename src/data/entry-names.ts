@@ -1,4 +1,4 @@
-import { DuplicateEntryError, UnsafeEntryNameError } from '../errors.js'
+import { DuplicateEntryError, UnsafeEntryNameError } from './errors.js'
 
 /** Longest entry name, in UTF-8 bytes, that dcx writes or mounts (NAME_MAX on Linux and macOS) */
 export const MAX_NAME_BYTES = 255

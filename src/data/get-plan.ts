@@ -1,4 +1,4 @@
-import { MalformedDagError, TooDeepError, TooManyEntriesError } from '../errors.js'
+import { MalformedDagError, TooDeepError, TooManyEntriesError } from './errors.js'
 import { listDirectory, readUnixFSNode } from './unixfs-node.js'
 import { multihashKey } from './walk.js'
 import type { DirEntry } from './unixfs-node.js'

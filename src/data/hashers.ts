@@ -2,7 +2,7 @@ import { blake2b256 } from '@multiformats/blake2/blake2b'
 import { identity } from 'multiformats/hashes/identity'
 import { sha256, sha512 } from 'multiformats/hashes/sha2'
 import { equals } from 'multiformats/bytes'
-import { UnsupportedHashError } from '../errors.js'
+import { UnsupportedHashError } from './errors.js'
 import type { MultihashDigest } from 'multiformats/hashes/interface'
 
 type Digest = (bytes: Uint8Array) => MultihashDigest | Promise<MultihashDigest>

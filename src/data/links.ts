@@ -1,18 +1,12 @@
+import { UnknownCodecError } from './errors.js'
 import * as dagCbor from '@ipld/dag-cbor'
 import * as dagJson from '@ipld/dag-json'
 import * as dagPb from '@ipld/dag-pb'
 import * as raw from 'multiformats/codecs/raw'
 import { CID } from 'multiformats/cid'
-import { DcxError, UndecodableBlockError } from '../errors.js'
+import { UndecodableBlockError } from './errors.js'
 
 const CODEC_NAMES: Record<number, string> = { [dagPb.code]: 'dag-pb', [dagCbor.code]: 'dag-cbor', [dagJson.code]: 'dag-json' }
-
-/** A codec this repo cannot follow links through */
-export class UnknownCodecError extends DcxError {
-  constructor (cid: CID) {
-    super(`cannot follow links of ${cid}: codec 0x${cid.code.toString(16)} is not supported (dag-pb, raw, dag-cbor, dag-json are)`, 'ERR_UNKNOWN_CODEC')
-  }
-}
 
 /** Whether a CID's block can have links (raw and identity blocks cannot) */
 export function mayHaveLinks (cid: CID): boolean {

@@ -1,6 +1,7 @@
 import { Key } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
-import { BlockNotFoundError, NotPinnedError } from '../errors.js'
+import { NotPinnedError } from './errors.js'
+import { BlockNotFoundError } from '../repo/errors.js'
 import { walkDag } from './walk.js'
 import type { WalkStore } from './walk.js'
 import type { AbortOptions } from 'abort-error'

@@ -1,5 +1,6 @@
 import { exporter } from 'ipfs-unixfs-exporter'
-import { DcxError, MalformedDagError, NotUnixFSError, PathNotFoundError } from '../errors.js'
+import { MalformedDagError, NotUnixFSError, PathNotFoundError } from './errors.js'
+import { DcxError } from '../errors.js'
 import { exporterPath } from './cid-path.js'
 import type { CidPath } from './cid-path.js'
 import type { AbortOptions } from 'abort-error'

@@ -1,7 +1,7 @@
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
 import * as raw from 'multiformats/codecs/raw'
-import { MalformedDagError, NotUnixFSError } from '../errors.js'
+import { MalformedDagError, NotUnixFSError } from './errors.js'
 import { EntryNames } from './entry-names.js'
 import { multihashKey } from './walk.js'
 import type { AbortOptions } from 'abort-error'

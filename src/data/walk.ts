@@ -1,5 +1,5 @@
 import { base32upper } from 'multiformats/bases/base32'
-import { BlockNotFoundError } from '../errors.js'
+import { BlockNotFoundError } from '../repo/errors.js'
 import { blockLinks, mayHaveLinks } from './links.js'
 import type { AbortOptions } from 'abort-error'
 import type { CID } from 'multiformats/cid'

@@ -1,7 +1,7 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { NotARecordError } from '../errors.js'
+import { NotARecordError } from './errors.js'
 import type { LimitHit, Status } from '../wasm/index.js'
 
 /** Limits that decide a job's result; all written into the spec */

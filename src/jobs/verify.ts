@@ -1,4 +1,5 @@
-import { BlockNotFoundError, CannotVerifyError } from '../errors.js'
+import { CannotVerifyError } from './errors.js'
+import { BlockNotFoundError } from '../repo/errors.js'
 import { diffResults } from './diff.js'
 import { checkSignature, loadReceipt } from './receipts.js'
 import { loadJobSpec, runJobSpec } from './execute.js'

@@ -1,9 +1,12 @@
+import { JobRefusedError } from './errors.js'
+import { NoAnswerError } from './errors.js'
 import * as dagCbor from '@ipld/dag-cbor'
 import { lpStream } from '@libp2p/utils'
 import { CID } from 'multiformats/cid'
 import { heldDagBytes } from '../data/dag-size.js'
 import { walkDag } from '../data/walk.js'
-import { BlockNotFoundError, DcxError, InvalidArgumentError } from '../errors.js'
+import { InvalidArgumentError } from '../errors.js'
+import { BlockNotFoundError } from '../repo/errors.js'
 import { decodeJobSpec, decodeReceipt, encodeRecord } from '../jobs/records.js'
 import { checkSignature } from '../jobs/receipts.js'
 import { executeSpec } from '../jobs/execute.js'
@@ -76,23 +79,6 @@ export function executorPolicy (config: Record<string, unknown> | undefined): Ex
     policy[key] = value
   }
   return policy
-}
-
-/** A peer did not run the job for us; the next one may */
-export class ExecutorError extends DcxError {}
-
-/** A peer said no, or answered with something we cannot accept */
-export class JobRefusedError extends ExecutorError {
-  constructor (peer: string, why: string) {
-    super(`peer ${peer} refused the job: ${why}`, 'ERR_JOB_REFUSED')
-  }
-}
-
-/** A peer went away or broke off before answering */
-export class NoAnswerError extends ExecutorError {
-  constructor (peer: string, why: string) {
-    super(`peer ${peer} did not answer: ${why}`, 'ERR_JOB_NO_ANSWER')
-  }
 }
 
 function refusal (policy: ExecutorPolicy, spec: JobSpec, from: string, running: number): string | undefined {

@@ -1,16 +1,11 @@
+import { NameNotFoundError } from './errors.js'
 import { ipns } from '@helia/ipns'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { CID } from 'multiformats/cid'
-import { DcxError, InvalidArgumentError } from '../errors.js'
+import { InvalidArgumentError } from '../errors.js'
 import type { Keystore } from '../repo/keystore.js'
 import type { DcxNode } from './node.js'
-
-export class NameNotFoundError extends DcxError {
-  constructor (name: string, why: string) {
-    super(`could not resolve ${name}: ${why}; is the publisher's daemon (or a peer that saw its record) connected?`, 'ERR_NAME_NOT_RESOLVED')
-  }
-}
 
 export interface PublishOptions {
   /** How long the record is valid, ms (Helia's default 48 h) */

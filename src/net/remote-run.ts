@@ -1,10 +1,12 @@
+import { ExecutorError } from './errors.js'
+import { NoExecutorError } from './errors.js'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { walkDag } from '../data/walk.js'
-import { DcxError, InvalidArgumentError } from '../errors.js'
+import { InvalidArgumentError } from '../errors.js'
 import { runJobSpec, storeModule } from '../jobs/execute.js'
 import { encodeRecord } from '../jobs/records.js'
 import { networkBlocks } from './blocks.js'
-import { askHeldBytes, ExecutorError, JOB_PROTOCOL, requestJob } from './job-protocol.js'
+import { askHeldBytes, JOB_PROTOCOL, requestJob } from './job-protocol.js'
 import { findProviderPeers } from './providers.js'
 import { settleReplicas } from './replicas.js'
 import type { Agreement, ReplicaAnswer } from './replicas.js'
@@ -13,12 +15,6 @@ import type { JobSpec } from '../jobs/records.js'
 import type { RepoBlockstore } from '../repo/blockstore.js'
 import type { DcxNode } from './node.js'
 import type { PeerId } from '@libp2p/interface'
-
-export class NoExecutorError extends DcxError {
-  constructor (why: string) {
-    super(`no peer would run the job: ${why}`, 'ERR_NO_EXECUTOR')
-  }
-}
 
 /** One peer asked to run the job, and what became of it */
 export interface Attempt {

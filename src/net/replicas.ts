@@ -1,4 +1,4 @@
-import { DcxError } from '../errors.js'
+import { ReplicasDisagreeError } from './errors.js'
 import type { Receipt } from '../jobs/records.js'
 import type { CID } from 'multiformats/cid'
 
@@ -20,12 +20,6 @@ export interface Agreement {
   results: Array<{ peer: string, receipt: string, output: string, agrees: boolean }>
   /** Peers whose output differs from the accepted one */
   dissenters: string[]
-}
-
-export class ReplicasDisagreeError extends DcxError {
-  constructor (message: string) {
-    super(message, 'ERR_REPLICAS_DISAGREE')
-  }
 }
 
 /**

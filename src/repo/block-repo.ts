@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises'
-import { NoRepoError, NotARepoError } from '../errors.js'
+import { NoRepoError, NotARepoError } from './errors.js'
 import { RepoBlockstore } from './blockstore.js'
 import { repoPaths } from './paths.js'
 import type { RepoPaths } from './paths.js'

@@ -1,5 +1,6 @@
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises'
-import { NotARepoError, storageFailure } from '../errors.js'
+import { storageFailure } from '../errors.js'
+import { NotARepoError } from './errors.js'
 
 export type RepoProfile = 'local' | 'server'
 

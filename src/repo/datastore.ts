@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { LevelDatastore } from 'datastore-level'
-import { DatastoreOpenError, REPO_SPACE_HINT, storageFailure } from '../errors.js'
+import { REPO_SPACE_HINT, storageFailure } from '../errors.js'
+import { DatastoreOpenError } from './errors.js'
 import type { AbortOptions } from 'abort-error'
 import type { Batch, Key } from 'interface-datastore'
 

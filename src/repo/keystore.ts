@@ -1,8 +1,10 @@
+import { KeyNotFoundError } from './errors.js'
+import { KeyExistsError } from './errors.js'
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { base36 } from 'multiformats/bases/base36'
-import { DcxError, InvalidArgumentError, storageFailure } from '../errors.js'
+import { InvalidArgumentError, storageFailure } from '../errors.js'
 import { loadIdentity } from './identity.js'
 import { repoPaths } from './paths.js'
 import { publishFile } from './publish-file.js'
@@ -12,18 +14,6 @@ import type { PrivateKey } from '@libp2p/interface'
 export const SELF = 'self'
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
-
-export class KeyNotFoundError extends DcxError {
-  constructor (name: string) {
-    super(`no key named '${name}': create it with \`dcx key gen ${name}\` (see \`dcx key ls\`)`, 'ERR_KEY_NOT_FOUND')
-  }
-}
-
-export class KeyExistsError extends DcxError {
-  constructor (name: string) {
-    super(`a key named '${name}' exists already: pick another name (see \`dcx key ls\`)`, 'ERR_KEY_EXISTS')
-  }
-}
 
 /** A named key and the IPNS name it publishes under */
 export interface KeyInfo {

@@ -1,7 +1,7 @@
 import { link, readFile, readdir, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { RepoLockedError } from '../errors.js'
+import { RepoLockedError } from './errors.js'
 import { publishFile, publishTempPid } from './publish-file.js'
 
 /** Who holds a repo lock, as written into the lock file */

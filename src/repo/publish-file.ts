@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { link, unlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { UnsupportedFileSystemError } from '../errors.js'
+import { UnsupportedFileSystemError } from './errors.js'
 
 /** link(2)'s ways of saying the file system has no hard links */
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'])

@@ -1,6 +1,7 @@
 import { mkdir, readdir, rm, rmdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { NoSpaceError, NotARepoError, REPO_SPACE_HINT, RepoExistsError, storageFailure } from '../errors.js'
+import { NoSpaceError, REPO_SPACE_HINT, storageFailure } from '../errors.js'
+import { NotARepoError, RepoExistsError } from './errors.js'
 import { RepoBlockstore } from './blockstore.js'
 import { RepoDatastore } from './datastore.js'
 import { createReserve, ensureReserve, releaseReserve } from './reserve.js'

@@ -1,4 +1,4 @@
-import { ModuleRejectedError } from '../errors.js'
+import { ModuleRejectedError } from './errors.js'
 import { Reader } from './binary/bytes.js'
 import type { ParsedModule } from './binary/module.js'
 import { ADDED_FUNCTIONS, ADDED_GLOBALS, ADDED_LOCALS, ADDED_NESTING, addedExports, planTypes } from './instrument/additions.js'

@@ -1,4 +1,4 @@
-import { ModuleRejectedError } from '../errors.js'
+import { ModuleRejectedError } from './errors.js'
 import { EXPORT_DEPTH, EXPORT_FUEL, EXPORT_START, EXPORT_TRAP, PAGE } from './abi.js'
 import { exportsOf, funcType, importsOf, kindName, parseModule, ValType, type Export, type ParsedModule } from './binary/module.js'
 import { checkLimits } from './limits.js'

@@ -4,7 +4,7 @@ import { CID } from 'multiformats/cid'
 import { identity } from 'multiformats/hashes/identity'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { BlockNotFoundError } from '../../src/errors.js'
+import { BlockNotFoundError } from '../../src/repo/errors.js'
 import { RepoBlockstore } from '../../src/repo/blockstore.js'
 import { tempDir } from '../helpers/cli.js'
 

@@ -7,7 +7,7 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { gc } from '../../src/data/gc.js'
 import { PinStore } from '../../src/data/pins.js'
-import { BlockNotFoundError } from '../../src/errors.js'
+import { BlockNotFoundError } from '../../src/repo/errors.js'
 import { RepoBlockstore } from '../../src/repo/blockstore.js'
 import { tempDir } from '../helpers/cli.js'
 

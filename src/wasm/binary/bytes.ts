@@ -1,4 +1,4 @@
-import { ModuleRejectedError } from '../../errors.js'
+import { ModuleRejectedError } from '../errors.js'
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
 

@@ -1,4 +1,4 @@
-import { ModuleRejectedError } from '../../errors.js'
+import { ModuleRejectedError } from '../errors.js'
 import { Reader, malformed } from './bytes.js'
 import { IntList } from './int-list.js'
 

@@ -1,4 +1,4 @@
-import { ModuleRejectedError } from '../../errors.js'
+import { ModuleRejectedError } from '../errors.js'
 import { FRAME_OVERHEAD, UNCOUNTED_LEAF_MAX_SLOTS } from '../abi.js'
 import { Reader, Writer, malformed } from '../binary/bytes.js'
 import { IntList } from '../binary/int-list.js'

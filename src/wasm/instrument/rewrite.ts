@@ -1,7 +1,7 @@
 import {
   EXPORT_DEPTH, EXPORT_FUEL, EXPORT_START, EXPORT_TRAP, TRAP_OUT_OF_FUEL, TRAP_STACK_EXHAUSTED
 } from '../abi.js'
-import { ModuleRejectedError } from '../../errors.js'
+import { ModuleRejectedError } from '../errors.js'
 import { Reader, Writer, lebLength } from '../binary/bytes.js'
 import { SECTION_RANK, SectionId, ValType, sectionOf, sectionsOf, type ParsedModule } from '../binary/module.js'
 import { V8_LIMITS } from '../limits.js'

@@ -1,0 +1,22 @@
+import { DcxError } from '../errors.js'
+
+/** Failures of job records and their verification */
+
+export class NotARecordError extends DcxError {
+  constructor (cid: string, kind: 'receipt' | 'job spec', why: string) {
+    super(`${cid} is not a dcx ${kind} (${why}): pass the CID that \`dcx run\` printed as ${kind === 'receipt' ? 'receipt' : 'job'}`, kind === 'receipt' ? 'ERR_NOT_A_RECEIPT' : 'ERR_NOT_A_JOB', 2)
+  }
+}
+
+export class UnsupportedAbiError extends DcxError {
+  constructor (abi: unknown, ours: number) {
+    super(`the job was run with runtime ABI version ${String(abi)}, and this dcx runs only version ${ours}: it cannot be re-run here (use a dcx that supports that ABI)`, 'ERR_UNSUPPORTED_ABI', 2)
+  }
+}
+
+/** A job could not be checked (something needed is missing); exit 2, unlike a false claim (exit 1) */
+export class CannotVerifyError extends DcxError {
+  constructor (why: string) {
+    super(`cannot verify: ${why}`, 'ERR_CANNOT_VERIFY', 2)
+  }
+}
