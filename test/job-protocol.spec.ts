@@ -61,7 +61,7 @@ describe('the job protocol under abuse', () => {
   })
 
   it('answers 50 concurrent jobs from 3 peers with a concurrency limit of 2: each ok or refused, no crash', async () => {
-    const { requestJob } = await import('../dist/net/job-protocol.js')
+    const { requestJob } = await import('../dist/net/jobs/client.js')
     const { buildJobSpec } = await import('../dist/jobs/spec.js')
     const { CID } = await import('multiformats/cid')
     const raw = await import('multiformats/codecs/raw')

@@ -1,30 +1,70 @@
 import { request } from 'node:http'
 import { access } from 'node:fs/promises'
-import { Readable } from 'node:stream'
 import { DcxError } from '../errors.js'
-import { DaemonError } from '../ops/errors.js'
+import { DaemonError } from './errors.js'
+import { FRAME, readFrames } from './frames.js'
+import type { IncomingMessage } from 'node:http'
+
+/** How a call is cancelled and hears of progress (the events the operation emits) */
+export interface CallOptions {
+  signal?: AbortSignal
+  onProgress?: (event: { type: string, detail: unknown }) => void
+  /** The operation answers bytes, not a JSON value */
+  bytes?: boolean
+}
 
 /** A client for a running daemon's control API */
 export interface DaemonClient {
-  call: <T = any>(path: string, args?: unknown) => Promise<T>
-  stream: (path: string, args?: unknown) => Promise<AsyncIterable<Uint8Array>>
+  /**
+   * Run an operation in the daemon: progress events reach `onProgress`, the
+   * result comes back (or, for a byte-stream operation, the bytes as they
+   * arrive), and a failure is thrown with the daemon's code and exit code.
+   */
+  run: (name: string, input: unknown, options?: CallOptions) => Promise<unknown>
 }
 
-function post (socket: string, path: string, args: unknown): Promise<import('node:http').IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, path, method: 'POST', headers: { 'content-type': 'application/json' } }, resolve)
+const decoder = new TextDecoder()
+
+async function post (socket: string, path: string, body: unknown, signal?: AbortSignal): Promise<IncomingMessage> {
+  return await new Promise((resolve, reject) => {
+    const req = request({ socketPath: socket, path, method: 'POST', headers: { 'content-type': 'application/json' }, signal }, resolve)
     req.once('error', reject)
-    req.end(JSON.stringify(args ?? {}))
+    req.end(JSON.stringify(body ?? {}))
   })
 }
 
-async function failure (res: import('node:http').IncomingMessage): Promise<never> {
-  const text = Buffer.concat(await Array.fromAsync(res as AsyncIterable<Buffer>)).toString('utf8')
-  let error: any
-  try { error = JSON.parse(text).error } catch {}
-  // our own errors cross the socket whole, so a command fails the same way through the daemon as offline
-  if (error?.ours === true) throw new DcxError(String(error.message), String(error.code), Number(error.exitCode ?? 1))
-  throw new DaemonError(String(error?.message ?? text))
+function failure (payload: Uint8Array): DcxError {
+  const e = JSON.parse(decoder.decode(payload))
+  return new DcxError(String(e.message), String(e.code), Number(e.exitCode ?? 1))
+}
+
+/** The frames of a response: progress to `onProgress`, bytes yielded, the result returned, an error thrown */
+async function * answer (res: IncomingMessage, options: CallOptions): AsyncGenerator<Uint8Array, unknown> {
+  if (res.statusCode !== 200) {
+    const text = Buffer.concat(await Array.fromAsync(res as AsyncIterable<Buffer>)).toString('utf8')
+    let message = text
+    try { message = JSON.parse(text).error.message } catch {}
+    throw new DaemonError(message)
+  }
+  const frames = readFrames(res as AsyncIterable<Uint8Array>)
+  for (;;) {
+    let next: IteratorResult<{ kind: number, payload: Uint8Array }>
+    try {
+      next = await frames.next()
+    } catch (err) {
+      options.signal?.throwIfAborted()
+      throw new DaemonError(`the daemon's answer broke off: ${String((err as Error)?.message ?? err)}`)
+    }
+    if (next.done === true) break
+    const { kind, payload } = next.value
+    switch (kind) {
+      case FRAME.progress: options.onProgress?.(JSON.parse(decoder.decode(payload))); break
+      case FRAME.bytes: yield payload; break
+      case FRAME.error: throw failure(payload)
+      case FRAME.result: return JSON.parse(decoder.decode(payload))
+    }
+  }
+  throw new DaemonError('the daemon closed the connection without an answer (did it stop?)')
 }
 
 /**
@@ -37,23 +77,29 @@ export async function connectDaemon (socket: string): Promise<DaemonClient | und
   } catch {
     return undefined
   }
-  const client: DaemonClient = {
-    call: async (path, args) => {
-      const res = await post(socket, path, args)
-      if (res.statusCode !== 200) return await failure(res)
-      return JSON.parse(Buffer.concat(await Array.fromAsync(res as AsyncIterable<Buffer>)).toString('utf8'))
-    },
-    stream: async (path, args) => {
-      const res = await post(socket, path, args)
-      if (res.statusCode !== 200) return await failure(res)
-      return Readable.from(res) as AsyncIterable<Uint8Array>
-    }
-  }
   try {
-    await client.call('/v0/id')
-    return client
+    const res = await post(socket, '/v0/ping', {})
+    res.resume()
+    if (res.statusCode !== 200) return undefined
   } catch (err: any) {
     if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') return undefined
     throw err
+  }
+  return {
+    run: async (name, input, options = {}) => {
+      let res: IncomingMessage
+      try {
+        res = await post(socket, `/v0/op/${name}`, input, options.signal)
+      } catch (err: any) {
+        options.signal?.throwIfAborted()
+        throw new DaemonError(`cannot reach the daemon: ${String(err?.message ?? err)}`)
+      }
+      const frames = answer(res, options)
+      if (options.bytes === true) return frames
+      for (;;) {
+        const next = await frames.next()
+        if (next.done === true) return next.value
+      }
+    }
   }
 }

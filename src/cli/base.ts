@@ -1,5 +1,6 @@
 import { Command, Flags } from '@oclif/core'
 import { resolveRepoRoot } from '../repo/paths.js'
+import { Session } from '../ops/session.js'
 import { describeError } from './errors.js'
 
 /**
@@ -30,6 +31,11 @@ export abstract class DcxCommand extends Command {
   /** The repo root this invocation works on */
   protected repoRoot (flag: string | undefined): string {
     return resolveRepoRoot(flag)
+  }
+
+  /** Where this command's operations run: in the repo's daemon if one runs, else here */
+  protected session (repoFlag: string | undefined): Session {
+    return new Session(this.repoRoot(repoFlag), (this.id ?? this.constructor.name).replaceAll(':', ' '))
   }
 
   override async init (): Promise<void> {

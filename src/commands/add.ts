@@ -1,16 +1,10 @@
+import { resolve } from 'node:path'
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
-import { resolve } from 'node:path'
-import { runningDaemon } from '../cli/daemon.js'
-import { withRepo } from '../cli/open.js'
 import { progressBar } from '../cli/progress.js'
+import { addOp } from '../ops/data/add.js'
 import type { Progress } from '../cli/progress.js'
-import { addAndPin, discardStore } from '../data/add.js'
-import type { AddOptions, Added } from '../data/add.js'
-import type { WritableStorage } from 'ipfs-unixfs-importer'
-import type { PinStore } from '../data/pins.js'
-
-interface AddedJson { cid: string, name: string, size: string }
+import type { AddedJson } from '../ops/data/add.js'
 
 export default class Add extends DcxCommand {
   static override summary = 'Add files or folders to the repo and pin them (Kubo-compatible CIDs)'
@@ -54,56 +48,38 @@ The default profile is IPIP-499 unixfs-v1-2025 (CIDv1, raw leaves, 1 MiB chunks,
 
   async run (): Promise<AddedJson[]> {
     const { flags, argv } = await this.parse(Add)
-    const paths = argv as string[]
     const showBar = flags.progress ?? (process.stderr.isTTY === true && !flags.quieter)
-    // Made on the first event, when the walk has found the total
+    // made on the first event, when the walk has found the total
     let bar: Progress | undefined
-    const options: AddOptions = {
-      recursive: flags.recursive,
-      wrapWithDirectory: flags['wrap-with-directory'],
-      hidden: flags.hidden,
-      cidVersion: flags['cid-version'] as 0 | 1,
-      rawLeaves: flags['raw-leaves'],
-      chunker: flags.chunker,
-      signal: this.signal,
-      onProgress: evt => {
-        if (showBar) bar ??= progressBar('adding', evt.detail.total)
-        bar?.update(evt.detail.done)
-      }
-    }
-    const results: AddedJson[] = []
-    let last: Added | undefined
-    const consume = async (store: WritableStorage, pins: PinStore | undefined): Promise<void> => {
-      for await (const added of addAndPin(paths, store, pins, options)) {
-        last = added
-        results.push({ cid: added.cid.toString(), name: added.name, size: added.size.toString() })
-        if (flags.quieter) continue
-        const line = flags.quiet ? added.cid.toString() : added.name === '' ? `added ${added.cid}` : `added ${added.cid} ${added.name}`
-        // While the bar owns the terminal, lines wait until it is cleared
-        if (showBar) pending.push(line)
-        else this.log(line)
-      }
-    }
-    const pending: string[] = []
+    let added: AddedJson[]
     try {
-      const daemon = flags['only-hash'] ? undefined : await runningDaemon(this.repoRoot(flags.repo))
-      if (flags['only-hash']) await consume(discardStore, undefined)
-      else if (daemon !== undefined) {
-        // the daemon holds the repo: it reads the same paths and adds them
-        const { signal: _s, onProgress: _p, ...plain } = options
-        const added = await daemon.call<AddedJson[]>('/v0/add', { paths: paths.map(p => resolve(p)), options: plain, pin: flags.pin })
-        for (const a of added) {
-          results.push(a)
-          if (!flags.quieter) this.log(flags.quiet ? a.cid : a.name === '' ? `added ${a.cid}` : `added ${a.cid} ${a.name}`)
+      added = await this.session(flags.repo).run(addOp, {
+        // absolute: the daemon, when it adds them, reads the same files from another folder
+        paths: (argv as string[]).map(p => resolve(p)),
+        recursive: flags.recursive,
+        wrapWithDirectory: flags['wrap-with-directory'],
+        hidden: flags.hidden,
+        onlyHash: flags['only-hash'],
+        cidVersion: flags['cid-version'] as 0 | 1,
+        rawLeaves: flags['raw-leaves'],
+        chunker: flags.chunker,
+        pin: flags.pin
+      }, {
+        signal: this.signal,
+        onProgress: evt => {
+          const { done, total } = evt.detail as { done: number, total: number }
+          if (showBar) bar ??= progressBar('adding', total)
+          bar?.update(done)
         }
-        if (flags.quieter && added.length > 0) this.log(added[added.length - 1].cid)
-        return results
-      } else await withRepo(this.repoRoot(flags.repo), 'add', async repo => consume(repo.blockstore, flags.pin ? repo.pins : undefined))
+      })
     } finally {
       bar?.stop()
-      for (const line of pending) this.log(line)
     }
-    if (flags.quieter && last != null) this.log(last.cid.toString())
-    return results
+    if (flags.quieter) {
+      if (added.length > 0) this.log(added[added.length - 1].cid)
+    } else {
+      for (const a of added) this.log(flags.quiet ? a.cid : a.name === '' ? `added ${a.cid}` : `added ${a.cid} ${a.name}`)
+    }
+    return added
   }
 }

@@ -1,9 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
-import { runningDaemon } from '../cli/daemon.js'
-import { cat } from '../data/cat.js'
-import { parseCidPath } from '../data/cid-path.js'
-import { openBlockRepo } from '../repo/block-repo.js'
+import { catOp } from '../ops/data/cat.js'
 
 export default class Cat extends DcxCommand {
   static override summary = 'Print the contents of a file in the repo'
@@ -21,12 +18,7 @@ export default class Cat extends DcxCommand {
 
   async run (): Promise<{ target: string, bytes: number, base64: string } | undefined> {
     const { args, flags } = await this.parse(Cat)
-    const root = this.repoRoot(flags.repo)
-    // with a daemon running, read through it: blocks the repo lacks come from peers, /ipns/ names resolve
-    const daemon = await runningDaemon(root)
-    const chunks = daemon !== undefined
-      ? await daemon.stream('/v0/cat', { target: args.target, offset: flags.offset, length: flags.length })
-      : cat(parseCidPath(args.target), (await openBlockRepo(root)).blockstore, { offset: flags.offset, length: flags.length, signal: this.signal })
+    const chunks = await this.session(flags.repo).run(catOp, { target: args.target, offset: flags.offset, length: flags.length }, { signal: this.signal })
     if (this.jsonEnabled()) {
       const data = Buffer.concat(await Array.fromAsync(chunks))
       return { target: args.target, bytes: data.length, base64: data.toString('base64') }
@@ -34,4 +26,5 @@ export default class Cat extends DcxCommand {
     for await (const chunk of chunks) await this.writeStdout(chunk)
     return undefined
   }
+
 }

@@ -1,9 +1,9 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
-import { progressBar } from '../cli/progress.js'
-import { DEFAULT_MAX_ENTRIES, defaultOutputName, get } from '../data/get.js'
-import { openReadSource } from '../cli/read-source.js'
+import { DEFAULT_MAX_ENTRIES } from '../data/get-plan.js'
+import { getOp } from '../ops/data/get.js'
 import type { GetResult } from '../data/get.js'
+import { progressBar } from '../cli/progress.js'
 import type { Progress } from '../cli/progress.js'
 
 export default class Get extends DcxCommand {
@@ -23,23 +23,22 @@ export default class Get extends DcxCommand {
 
   async run (): Promise<GetResult> {
     const { args, flags } = await this.parse(Get)
-    const { target, blockstore } = await openReadSource(this.repoRoot(flags.repo), args.target)
-    const out = flags.output ?? defaultOutputName(target)
     let bar: Progress | undefined
     let result
     try {
-      result = await get(target, out, blockstore, {
+      result = await this.session(flags.repo).run(getOp, { target: args.target, output: flags.output, maxEntries: flags['max-entries'] }, {
         signal: this.signal,
-        maxEntries: flags['max-entries'],
         onProgress: e => {
-          if (e.type === 'get:plan') bar = progressBar('saving', e.detail.bytes)
-          else bar?.update(e.detail.done, e.detail.total)
+          const d = e.detail as { bytes: number, done: number, total: number }
+          if (e.type === 'get:plan') bar = progressBar('saving', d.bytes)
+          else bar?.update(d.done, d.total)
         }
       })
     } finally {
       bar?.stop()
     }
-    this.log(`saved ${target.text} to ${out} (${result.files} files, ${result.bytes} bytes)`)
+    this.log(`saved ${args.target} to ${result.path} (${result.files} files, ${result.bytes} bytes)`)
     return result
   }
+
 }

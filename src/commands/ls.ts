@@ -1,9 +1,7 @@
 import { Args } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
-import { ls } from '../data/ls.js'
-import { openReadSource } from '../cli/read-source.js'
-
-interface LsJson { cid: string, name: string, type: string, size?: string }
+import { lsOp } from '../ops/data/ls.js'
+import type { LsJson } from '../ops/data/ls.js'
 
 export default class Ls extends DcxCommand {
   static override summary = 'List the links of a directory: <cid> <size> <name>'
@@ -13,12 +11,9 @@ export default class Ls extends DcxCommand {
 
   async run (): Promise<LsJson[]> {
     const { args, flags } = await this.parse(Ls)
-    const { target, blockstore } = await openReadSource(this.repoRoot(flags.repo), args.target)
-    const out: LsJson[] = []
-    for await (const e of ls(target, blockstore, { signal: this.signal })) {
-      out.push({ cid: e.cid.toString(), name: e.name, type: e.type, size: e.size?.toString() })
-      this.log(`${e.cid} ${e.size?.toString() ?? '-'} ${e.name}${e.type === 'directory' ? '/' : ''}`)
-    }
+    const out = await this.session(flags.repo).run(lsOp, { target: args.target }, { signal: this.signal })
+    for (const e of out) this.log(`${e.cid} ${e.size ?? '-'} ${e.name}${e.type === 'directory' ? '/' : ''}`)
     return out
   }
+
 }

@@ -1,7 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
-import { needDaemon } from '../cli/need-daemon.js'
-import { parseCid } from '../data/cid-path.js'
+import { findProvsOp } from '../ops/net/swarm.js'
 import { parseDuration } from '../jobs/parse.js'
 
 export default class Providers extends DcxCommand {
@@ -16,11 +15,9 @@ export default class Providers extends DcxCommand {
 
   async run (): Promise<Array<{ peer: string, addrs: string[] }>> {
     const { args, flags } = await this.parse(Providers)
-    const cid = parseCid(args.cid)
-    const timeoutMs = parseDuration(flags.timeout)
-    const daemon = await needDaemon(this.repoRoot(flags.repo), 'providers')
-    const found = await daemon.call<Array<{ peer: string, addrs: string[] }>>('/v0/providers', { cid: cid.toString(), limit: flags['num-providers'], timeoutMs })
+    const found = await this.session(flags.repo).run(findProvsOp, { cid: args.cid, limit: flags['num-providers'], timeoutMs: parseDuration(flags.timeout) }, { signal: this.signal })
     for (const p of found) this.log(p.peer)
     return found
   }
+
 }

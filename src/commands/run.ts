@@ -1,22 +1,26 @@
-import { NoDaemonError } from '../ops/errors.js'
 import { readFile } from 'node:fs/promises'
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
 import { isFile } from '../cli/is-file.js'
 import { JOB_EXIT, jobExitCode } from '../cli/errors.js'
-import { withJobs } from '../cli/jobs.js'
 import { progressBar } from '../cli/progress.js'
-import type { Progress } from '../cli/progress.js'
 import { parseCid } from '../data/cid-path.js'
 import { LocalPathError } from '../errors.js'
-import { executeJob, moduleName } from '../jobs/execute.js'
-import { summarize } from '../jobs/summary.js'
-import type { RunSummary } from '../jobs/summary.js'
-import { runningDaemon } from '../cli/daemon.js'
-import { parseCount, parseDuration, parseEnvFlag, parseInputFlag, parseSeed, parseSize } from '../jobs/parse.js'
-import type { ExecutedJob } from '../jobs/execute.js'
+import { moduleName } from '../jobs/execute.js'
+import { parseCount, parseDuration, parseEnvFlag, parseInputFlag, parseSize } from '../jobs/parse.js'
+import { runOp } from '../ops/jobs/run.js'
+import { DEFAULT_TIMEOUT_MS, JOB_LIMITS } from '../wasm/job-limits.js'
+import type { Progress } from '../cli/progress.js'
+import type { RunSummary } from '../ops/jobs/run.js'
+import type { JobLimitName } from '../wasm/job-limits.js'
 import type { LimitHit } from '../wasm/index.js'
 
+/** The limits `dcx run` has a flag for, from the one table that documents them */
+const LIMIT_FLAGS = Object.entries(JOB_LIMITS).filter(([, knob]) => 'flag' in knob) as Array<[JobLimitName, typeof JOB_LIMITS[JobLimitName] & { flag: string }]>
+
+function limitDefault (knob: { default: number, unit: string }): string {
+  return knob.unit === 'size' && knob.default % 2 ** 20 === 0 ? `${knob.default / 2 ** 20}MiB` : String(knob.default)
+}
 
 export default class Run extends DcxCommand {
   static override summary = 'Run a WebAssembly job on pinned data, deterministically, and sign a receipt'
@@ -40,13 +44,12 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
   static override flags = {
     input: Flags.string({ char: 'i', multiple: true, description: 'input CID, optionally :/inputs/<path> (repeatable; one input without a path mounts at /inputs)' }),
     env: Flags.string({ char: 'e', multiple: true, description: 'environment variable KEY=VALUE (repeatable)' }),
-    fuel: Flags.string({ description: 'instruction budget (default 10000000000)' }),
-    memory: Flags.string({ description: 'memory limit, e.g. 64MiB, 1GiB or bytes (default 256MiB)' }),
+    ...Object.fromEntries(LIMIT_FLAGS.map(([, knob]) => [knob.flag, Flags.string({
+      description: `${knob.summary}; past it, ${knob.past} (default ${limitDefault(knob)})`,
+      helpGroup: 'LIMITS'
+    })])) as Record<string, ReturnType<typeof Flags.string>>,
     seed: Flags.string({ description: 'seed for random_get, in hex (default empty)' }),
-    timeout: Flags.string({ description: 'wall-clock safety net, e.g. 30s, 10m (default 10m), for checking inputs, running and storing the result; a timeout is not a result' }),
-    'output-entries': Flags.string({ description: 'files, directories and links /outputs and /tmp may hold together; past it, creating one fails with EDQUOT (default 10000)' }),
-    'output-depth': Flags.string({ description: 'how deep directories may nest below /outputs or /tmp; past it, mkdir fails with ENAMETOOLONG (default 256)' }),
-    'input-entries': Flags.string({ description: 'directory entries of the inputs the job may list in all; past it, listing fails with ENOMEM (default 100000)' }),
+    timeout: Flags.string({ description: `wall-clock safety net, e.g. 30s, 10m (default ${DEFAULT_TIMEOUT_MS / 60_000}m), for checking inputs, running and storing the result; a timeout is not a result` }),
     force: Flags.boolean({ description: 'run even if this job has a receipt already' }),
     on: Flags.string({ description: 'where to run: local, auto (a peer holding the inputs) or a peer ID; needs `dcx daemon` unless local (default: local when the inputs are here, else auto)' }),
     replicas: Flags.integer({ min: 1, description: 'run on this many distinct peers and compare their outputs (implies --on auto; needs `dcx daemon`)' }),
@@ -55,78 +58,52 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
 
   async run (): Promise<RunSummary> {
     const { args, flags, argv } = await this.parse(Run)
-    const jobArgs = (argv as string[]).slice(1)
-    const limits = {
-      ...(flags.fuel !== undefined ? { fuel: parseCount(flags.fuel, '--fuel') } : {}),
-      ...(flags.memory !== undefined ? { memory: parseSize(flags.memory, 'memory size') } : {}),
-      ...(flags['output-entries'] !== undefined ? { outputEntries: parseCount(flags['output-entries'], '--output-entries') } : {}),
-      ...(flags['output-depth'] !== undefined ? { outputDepth: parseCount(flags['output-depth'], '--output-depth') } : {}),
-      ...(flags['input-entries'] !== undefined ? { inputEntries: parseCount(flags['input-entries'], '--input-entries') } : {})
+    const limits: Partial<Record<JobLimitName, number>> = {}
+    for (const [name, knob] of LIMIT_FLAGS) {
+      const text = (flags as unknown as Record<string, string | undefined>)[knob.flag]
+      if (text !== undefined) limits[name] = knob.unit === 'size' ? parseSize(text, `--${knob.flag}`) : parseCount(text, `--${knob.flag}`)
     }
-    const request = {
-      args: jobArgs,
-      env: (flags.env ?? []).map(parseEnvFlag),
-      inputs: (flags.input ?? []).map(parseInputFlag),
-      limits,
-      seed: flags.seed !== undefined ? parseSeed(flags.seed) : undefined
-    }
-    const timeoutMs = parseDuration(flags.timeout ?? '10m')
-    const tty = process.stdout.isTTY === true && !this.jsonEnabled()
-    const root = this.repoRoot(flags.repo)
     const fromFile = await isFile(args.module)
+    const name = fromFile ? moduleName(args.module) : parseModuleCid(args.module).toString()
+    const tty = process.stdout.isTTY === true && !this.jsonEnabled()
+    // input progress on a TTY, until the job starts writing to stdout (streamed live)
+    let bar: Progress | undefined = this.jsonEnabled() ? undefined : progressBar(`running ${name}`, undefined)
+    const stopBar = (): void => { bar?.stop(); bar = undefined }
     const started = performance.now()
-    const daemon = await runningDaemon(root)
-    if (daemon !== undefined) {
-      // the daemon holds the repo: the job goes through it (and to peers with --on)
-      const moduleBytes = fromFile ? new Uint8Array(await readFile(args.module)) : undefined
-      const summary: RunSummary = await daemon.call('/v0/run', {
-        module: moduleBytes !== undefined ? Buffer.from(moduleBytes).toString('base64') : undefined,
-        moduleCid: fromFile ? undefined : parseModuleCid(args.module).toString(),
-        name: fromFile ? moduleName(args.module) : args.module,
-        args: request.args,
-        env: request.env,
+    let summary: RunSummary
+    try {
+      summary = await this.session(flags.repo).run(runOp, {
+        module: fromFile ? Buffer.from(await readFile(args.module)).toString('base64') : undefined,
+        moduleCid: fromFile ? undefined : name,
+        name,
+        args: (argv as string[]).slice(1),
+        env: (flags.env ?? []).map(parseEnvFlag),
         inputs: (flags.input ?? []).map(parseInputFlag).map(i => ({ cid: i.cid.toString(), path: i.path })),
         limits,
         seed: flags.seed,
         force: flags.force,
-        timeoutMs,
+        timeoutMs: parseDuration(flags.timeout ?? `${DEFAULT_TIMEOUT_MS}ms`),
         on: flags.on,
         replicas: flags.replicas,
-        publish: flags.publish
+        publish: flags.publish,
+        live: tty
+      }, {
+        signal: this.signal,
+        onProgress: e => {
+          if (e.type === 'job:input') {
+            const { read, total } = e.detail as { read: number, total: number }
+            bar?.update(read, total)
+          } else if (e.type === 'job:stdout') {
+            stopBar()
+            process.stdout.write(Buffer.from((e.detail as { data: string }).data, 'base64'))
+          }
+        }
       })
-      return this.report(summary, false, performance.now() - started)
+    } finally {
+      stopBar()
     }
-    if (flags.on !== undefined && flags.on !== 'local') throw new NoDaemonError(root, `run --on ${flags.on}`)
-    if (flags.replicas !== undefined && flags.replicas > 1) throw new NoDaemonError(root, 'run --replicas')
-    if (flags.publish !== undefined) throw new NoDaemonError(root, 'run --publish')
-    return await withJobs(root, 'run', async ctx => {
-      let bytes: Uint8Array
-      let name: string
-      if (fromFile) {
-        bytes = new Uint8Array(await readFile(args.module))
-        name = moduleName(args.module)
-      } else {
-        const cid = parseModuleCid(args.module)
-        bytes = await ctx.blockstore.getBytes(cid, { signal: this.signal })
-        name = cid.toString()
-      }
-      // input progress on a TTY, until the job starts writing to stdout (streamed live)
-      let bar: Progress | undefined = this.jsonEnabled() ? undefined : progressBar(`running ${name}`, undefined)
-      const stopBar = (): void => { bar?.stop(); bar = undefined }
-      let done: ExecutedJob
-      try {
-        done = await executeJob(bytes, { ...request, name }, ctx, {
-          force: flags.force,
-          timeoutMs,
-          signal: this.signal,
-          onProgress: e => bar?.update(e.detail.read, e.detail.total),
-          onStdout: tty ? chunk => { stopBar(); process.stdout.write(chunk) } : undefined
-        })
-      } finally {
-        stopBar()
-      }
-      return await this.report(await summarize(done, ctx.blockstore), tty && !done.cached, performance.now() - started)
-    })
+    // on a TTY the job's stdout was streamed as it ran (a cached result's is printed now)
+    return await this.report(summary, tty && !summary.cached, performance.now() - started)
   }
 
   private async report (json: RunSummary, streamed: boolean, wallMs: number): Promise<RunSummary> {

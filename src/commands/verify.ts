@@ -1,17 +1,12 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
-import { isFile } from '../cli/is-file.js'
-import { runningDaemon } from '../cli/daemon.js'
-import { withJobs } from '../cli/jobs.js'
-import { progressBar } from '../cli/progress.js'
-import type { JobProgress } from '../jobs/execute.js'
-import { importCar } from '../data/car/import.js'
+import { resolve } from 'node:path'
 import { parseCid } from '../data/cid-path.js'
-import { walkDag } from '../data/walk.js'
-import { CannotVerifyError } from '../jobs/errors.js'
-import { BlockNotFoundError } from '../repo/errors.js'
+import { verifyOp } from '../ops/jobs/verify.js'
+import { DEFAULT_TIMEOUT_MS } from '../wasm/job-limits.js'
+import { isFile } from '../cli/is-file.js'
+import { progressBar } from '../cli/progress.js'
 import { parseDuration } from '../jobs/parse.js'
-import { verdictJson, verifyOutput, verifyReceipt } from '../jobs/verify.js'
 
 export default class Verify extends DcxCommand {
   static override summary = 'Check a result: the receipt\'s signature, then re-run the job and compare'
@@ -34,36 +29,26 @@ Exit codes: 0 verified; 1 the claim is false (bad signature or a different resul
 
   async run (): Promise<Record<string, unknown>> {
     const { args, flags } = await this.parse(Verify)
-    const timeoutMs = parseDuration(flags.timeout ?? '10m')
+    const timeoutMs = parseDuration(flags.timeout ?? `${DEFAULT_TIMEOUT_MS}ms`)
     const bundle = await isFile(args.target)
-    const target = bundle ? undefined : parseCid(args.target)
-    const job = flags.job !== undefined ? parseCid(flags.job) : undefined
-    const root = this.repoRoot(flags.repo)
-    const daemon = bundle ? undefined : await runningDaemon(root)
+    if (!bundle) parseCid(args.target)
+    const bar = this.jsonEnabled() ? undefined : progressBar('re-running', undefined)
     let json: Record<string, any>
-    if (daemon !== undefined) {
-      // through the daemon: whatever this repo lacks is fetched from peers
-      json = await daemon.call('/v0/verify', { target: args.target, job: flags.job, timeoutMs })
-    } else {
-      const bar = this.jsonEnabled() ? undefined : progressBar('re-running', undefined)
-      const verdict = await withJobs(root, 'verify', async ctx => {
-        const options = { timeoutMs, signal: this.signal, onProgress: (e: JobProgress) => bar?.update(e.detail.read, e.detail.total) }
-        if (bundle) {
-          const imported = await importCar(args.target, ctx.blockstore, ctx.pins, { pinRoots: false, signal: this.signal })
-          const root = imported.roots[0]
-          if (root === undefined) throw new CannotVerifyError(`${args.target} has no root: export bundles with \`dcx receipt export\``)
-          try {
-            await walkDag(root.cid, ctx.blockstore, { signal: this.signal })
-          } catch (err) {
-            if (err instanceof BlockNotFoundError) throw new CannotVerifyError(`the bundle lacks block ${err.cid}: export it again with \`dcx receipt export\``)
-            throw err
-          }
-          return await verifyReceipt(root.cid, ctx, options)
+    try {
+      json = await this.session(flags.repo).run(verifyOp, {
+        ...(bundle ? { bundle: resolve(args.target) } : { target: args.target }),
+        job: flags.job,
+        timeoutMs
+      }, {
+        signal: this.signal,
+        onProgress: e => {
+          if (e.type !== 'job:input') return
+          const { read, total } = e.detail as { read: number, total: number }
+          bar?.update(read, total)
         }
-        if (job !== undefined) return await verifyOutput(target!, job, ctx, options)
-        return await verifyReceipt(target!, ctx, options)
-      }).finally(() => bar?.stop())
-      json = verdictJson(verdict)
+      })
+    } finally {
+      bar?.stop()
     }
     process.exitCode = json.verified === true ? 0 : 1
     if (this.jsonEnabled()) return json
@@ -78,4 +63,5 @@ Exit codes: 0 verified; 1 the claim is false (bad signature or a different resul
     if (json.differencesTruncated === true) this.log('differs  ... (more: the list stops here)')
     return json
   }
+
 }

@@ -13,20 +13,18 @@ import { mountUnixFS } from './mount.js'
 import { decodeJobSpec, encodeRecord } from './records.js'
 import { loadReceipt, signReceipt } from './receipts.js'
 import { importResult } from './result.js'
-import { buildJobSpec } from './spec.js'
 import type { PinStore } from '../data/pins.js'
 import type { Identity } from '../repo/identity.js'
-import type { RepoBlockstore } from '../repo/blockstore.js'
+import type { BlockAccess } from '../repo/blockstore.js'
 import type { LimitHit, Status } from '../wasm/index.js'
 import type { ReceiptIndex } from './receipts.js'
-import type { JobRequest } from './spec.js'
 import type { JobSpec, Receipt } from './records.js'
 import type { AbortOptions } from 'abort-error'
 import type { ProgressEvent, ProgressOptions } from 'progress-events'
 
 /** What running jobs needs from a repo; pins, receipts and identity only for runs that record a result */
 export interface JobContext {
-  blockstore: RepoBlockstore
+  blockstore: BlockAccess
   pins?: PinStore
   receipts?: ReceiptIndex
   identity?: Identity
@@ -69,9 +67,14 @@ export interface JobRun {
   durationMs: number
 }
 
+/** A module's CID: its bytes as a raw block (what a job spec names) */
+export async function moduleCid (bytes: Uint8Array): Promise<CID> {
+  return CID.createV1(raw.code, await sha256.digest(bytes))
+}
+
 /** Store a module's bytes as a raw block (and pin it): its CID goes in the spec */
 export async function storeModule (bytes: Uint8Array, ctx: JobContext): Promise<CID> {
-  const cid = CID.createV1(raw.code, await sha256.digest(bytes))
+  const cid = await moduleCid(bytes)
   await ctx.blockstore.put(cid, bytes)
   await ctx.pins?.add(cid, { type: 'direct' })
   return cid
@@ -184,22 +187,12 @@ export interface ExecuteOptions extends RunJobOptions {
 }
 
 /**
- * `dcx run`: store and pin the spec, return the stored receipt if this job
- * ran before (unless forced), else run it, pin the output, and sign, store,
- * pin and index a receipt. A timeout records nothing.
- */
-export async function executeJob (moduleBytes: Uint8Array, request: Omit<JobRequest, 'module'>, ctx: Required<JobContext>, options: ExecuteOptions = {}): Promise<ExecutedJob> {
-  const module = CID.createV1(raw.code, await sha256.digest(moduleBytes))
-  return await executeSpec(buildJobSpec({ ...request, module }), moduleBytes, ctx, options)
-}
-
-/**
  * Record and run a complete spec (what a peer sends over the job protocol):
  * the module's bytes must be the ones the spec names.
  */
 export async function executeSpec (spec: JobSpec, moduleBytes: Uint8Array, ctx: Required<JobContext>, options: ExecuteOptions = {}): Promise<ExecutedJob> {
   // everything that can be refused is checked before anything is written
-  const module = CID.createV1(raw.code, await sha256.digest(moduleBytes))
+  const module = await moduleCid(moduleBytes)
   if (!module.equals(spec.module)) throw new InvalidArgumentError(`the module's bytes hash to ${module}, not to the spec's module ${spec.module}`)
   if (spec.runtime.abi !== RUNTIME_ABI_VERSION) throw new UnsupportedAbiError(spec.runtime.abi, RUNTIME_ABI_VERSION)
   await prepareModule(moduleBytes, { memoryLimit: spec.limits.memory, cacheDir: ctx.cacheDir })
@@ -246,6 +239,6 @@ export async function executeSpec (spec: JobSpec, moduleBytes: Uint8Array, ctx: 
 }
 
 /** The captured stdout of a recorded result */
-export async function * resultStdout (output: CID, blockstore: RepoBlockstore, options: AbortOptions = {}): AsyncGenerator<Uint8Array> {
+export async function * resultStdout (output: CID, blockstore: BlockAccess, options: AbortOptions = {}): AsyncGenerator<Uint8Array> {
   yield * cat({ cid: output, segments: ['stdout'], text: `${output.toString()}/stdout` }, blockstore, options)
 }

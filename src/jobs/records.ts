@@ -2,25 +2,10 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { NotARecordError } from './errors.js'
-import type { LimitHit, Status } from '../wasm/index.js'
+import type { JobLimitValues, LimitHit, Status } from '../wasm/index.js'
 
-/** Limits that decide a job's result; all written into the spec */
-export interface JobLimits {
-  /** Instructions (wasmtime's fuel counting) */
-  fuel: number
-  /** Bytes of linear memory */
-  memory: number
-  stdout: number
-  stderr: number
-  /** Bytes /outputs and /tmp may hold together */
-  output: number
-  /** Names (files, directories, links) /outputs and /tmp may hold together */
-  outputEntries: number
-  /** How deep directories may nest below /outputs or /tmp */
-  outputDepth: number
-  /** Entries of the inputs the job may list in all */
-  inputEntries: number
-}
+/** Limits that decide a job's result; all written into the spec (documented in `wasm/job-limits.ts`) */
+export type JobLimits = JobLimitValues
 
 /** One input: a UnixFS CID mounted read-only at an absolute path under /inputs */
 export interface JobInput {

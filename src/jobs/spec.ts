@@ -1,20 +1,10 @@
 import { posix } from 'node:path'
 import { InvalidArgumentError } from '../errors.js'
-import { DEFAULT_LIMITS, DEFAULT_MEMORY_LIMIT, RUNTIME_ABI_VERSION } from '../wasm/index.js'
+import { DEFAULT_JOB_LIMITS, RUNTIME_ABI_VERSION } from '../wasm/index.js'
 import type { JobInput, JobLimits, JobSpec } from './records.js'
 import type { CID } from 'multiformats/cid'
 
-/** Limits a job gets unless told otherwise (the runtime's defaults); written into every spec */
-export const DEFAULT_JOB_LIMITS: JobLimits = {
-  fuel: Number(DEFAULT_LIMITS.fuel),
-  memory: DEFAULT_MEMORY_LIMIT,
-  stdout: DEFAULT_LIMITS.stdoutBytes,
-  stderr: DEFAULT_LIMITS.stderrBytes,
-  output: DEFAULT_LIMITS.outputBytes,
-  outputEntries: DEFAULT_LIMITS.outputEntries,
-  outputDepth: DEFAULT_LIMITS.outputDepth,
-  inputEntries: DEFAULT_LIMITS.inputEntries
-}
+export { DEFAULT_JOB_LIMITS }
 
 export interface JobRequest {
   module: CID

@@ -1,10 +1,7 @@
-import type { RepoBlockstore } from '../repo/blockstore.js'
+import type { BlockAccess } from '../repo/blockstore.js'
 import type { DcxNode } from './node.js'
 import type { AbortOptions } from 'abort-error'
 import type { CID } from 'multiformats/cid'
-
-/** The parts of a blockstore the job and data code use */
-export type BlockAccess = Pick<RepoBlockstore, 'getBytes' | 'has' | 'put' | 'get'>
 
 /**
  * The daemon's blockstore with the network behind it: a block the repo lacks

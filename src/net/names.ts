@@ -5,14 +5,19 @@ import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { CID } from 'multiformats/cid'
 import { InvalidArgumentError } from '../errors.js'
 import type { Keystore } from '../repo/keystore.js'
+import type { AbortOptions } from 'abort-error'
 import type { DcxNode } from './node.js'
 
-export interface PublishOptions {
+export interface PublishOptions extends AbortOptions {
   /** How long the record is valid, ms (Helia's default 48 h) */
   lifetime?: number
   /** How long resolvers may cache it, ms (Helia's default 5 min) */
   ttl?: number
-  signal?: AbortSignal
+}
+
+export interface ResolveOptions extends AbortOptions {
+  /** Ask the network even when a cached record is still fresh */
+  nocache?: boolean
 }
 
 /** Kubo's answer to `name publish` */
@@ -21,7 +26,7 @@ export interface Published { Name: string, Value: string }
 /** IPNS over the daemon's routing (the LAN DHT), with keys from the repo's keystore */
 export interface NameService {
   publish: (key: string, value: string, options?: PublishOptions) => Promise<Published>
-  resolve: (name: string, options?: { nocache?: boolean, signal?: AbortSignal }) => Promise<{ Path: string }>
+  resolve: (name: string, options?: ResolveOptions) => Promise<{ Path: string }>
 }
 
 /** The key part of `k51...`, `12D3Koo...` or `/ipns/<name>[/path]`, checked */

@@ -1,6 +1,7 @@
 import { peerIdFromCID } from '@libp2p/peer-id'
 import type { DcxNode } from './node.js'
 import type { PeerId } from '@libp2p/interface'
+import type { AbortOptions } from 'abort-error'
 import type { CID } from 'multiformats/cid'
 
 /** A peer that announced a CID, with where to reach it */
@@ -14,11 +15,11 @@ export interface ProviderPeer {
  * this peer, each once. Their addresses are remembered so they can be dialled.
  * The search ends with the signal; ending that way is not an error.
  */
-export async function * findProviderPeers (node: DcxNode, cid: CID, signal: AbortSignal): AsyncGenerator<ProviderPeer> {
+export async function * findProviderPeers (node: DcxNode, cid: CID, options: AbortOptions = {}): AsyncGenerator<ProviderPeer> {
   const self = node.libp2p.peerId
   const seen = new Set<string>()
   try {
-    for await (const p of (node.routing as any).findProviders(cid, { signal })) {
+    for await (const p of (node.routing as any).findProviders(cid, { signal: options.signal })) {
       // Helia's routing names providers by CID, libp2p by peer ID
       const id = peerIdFromCID(p.id)
       if (id.equals(self) || seen.has(id.toString())) continue
@@ -27,6 +28,6 @@ export async function * findProviderPeers (node: DcxNode, cid: CID, signal: Abor
       yield { id, addrs: (p.multiaddrs ?? []).map((a: any) => a.toString()) }
     }
   } catch (err) {
-    if (!signal.aborted) throw err
+    if (options.signal?.aborted !== true) throw err
   }
 }

@@ -6,15 +6,16 @@ import { InvalidArgumentError } from '../errors.js'
 import { runJobSpec, storeModule } from '../jobs/execute.js'
 import { encodeRecord } from '../jobs/records.js'
 import { networkBlocks } from './blocks.js'
-import { askHeldBytes, JOB_PROTOCOL, requestJob } from './job-protocol.js'
+import { askHeldBytes, requestJob } from './jobs/client.js'
+import { JOB_PROTOCOL } from './jobs/constants.js'
 import { findProviderPeers } from './providers.js'
 import { settleReplicas } from './replicas.js'
 import type { Agreement, ReplicaAnswer } from './replicas.js'
 import type { ExecutedJob, JobContext } from '../jobs/execute.js'
 import type { JobSpec } from '../jobs/records.js'
-import type { RepoBlockstore } from '../repo/blockstore.js'
 import type { DcxNode } from './node.js'
 import type { PeerId } from '@libp2p/interface'
+import type { AbortOptions } from 'abort-error'
 
 /** One peer asked to run the job, and what became of it */
 export interface Attempt {
@@ -29,10 +30,9 @@ export interface RemoteRun extends ExecutedJob {
   agreement?: Agreement
 }
 
-export interface RemoteRunOptions {
+export interface RemoteRunOptions extends AbortOptions {
   /** Run on this many distinct peers and compare their outputs (default 1) */
   replicas?: number
-  signal?: AbortSignal
   /** Told of each peer that failed or refused before the next one is tried */
   onAttempt?: (attempt: Attempt) => void
 }
@@ -43,11 +43,12 @@ export interface RemoteRunOptions {
  * protocol, ranked by how many bytes of the inputs each holds (asked over
  * the job protocol), then by how many of the inputs each provides.
  */
-async function candidates (node: DcxNode, spec: JobSpec, signal?: AbortSignal): Promise<PeerId[]> {
+async function candidates (node: DcxNode, spec: JobSpec, options: AbortOptions = {}): Promise<PeerId[]> {
+  const { signal } = options
   const found = new Map<string, { id: PeerId, inputs: number, bytes: number }>()
   await Promise.all(spec.inputs.map(async input => {
     try {
-      for await (const p of findProviderPeers(node, input.cid, AbortSignal.any([AbortSignal.timeout(3000), ...(signal ? [signal] : [])]))) {
+      for await (const p of findProviderPeers(node, input.cid, { signal: AbortSignal.any([AbortSignal.timeout(3000), ...(signal !== undefined ? [signal] : [])]) })) {
         const entry = found.get(p.id.toString()) ?? { id: p.id, inputs: 0, bytes: 0 }
         entry.inputs++
         found.set(p.id.toString(), entry)
@@ -67,7 +68,7 @@ async function candidates (node: DcxNode, spec: JobSpec, signal?: AbortSignal): 
   if (ranked.length > 1 && spec.inputs.length > 0) {
     // ask each how much of the inputs it holds: the one holding most runs it, moving least
     const inputs = spec.inputs.map(i => i.cid)
-    const held = await Promise.all(ranked.map(async c => await askHeldBytes(node, c.id, inputs, signal)))
+    const held = await Promise.all(ranked.map(async c => await askHeldBytes(node, c.id, inputs, { signal })))
     ranked.forEach((c, i) => { c.bytes = held[i] ?? -1 })
   }
   return ranked.sort((a, b) => (b.bytes - a.bytes) || (b.inputs - a.inputs)).map(c => c.id)
@@ -108,7 +109,7 @@ export async function runRemote (node: DcxNode, local: Required<JobContext>, spe
   const replicas = options.replicas ?? 1
   if (!Number.isInteger(replicas) || replicas < 1) throw new InvalidArgumentError(`--replicas must be a whole number of at least 1, not ${replicas}`)
   if (replicas > 1 && on !== 'auto') throw new InvalidArgumentError('--replicas needs --on auto: it runs the job on that many distinct providers')
-  const peers = on === 'auto' ? await candidates(node, spec, options.signal) : [peerIdFromString(on)]
+  const peers = on === 'auto' ? await candidates(node, spec, options) : [peerIdFromString(on)]
   if (peers.length === 0) throw new NoExecutorError('no connected peer or provider of the inputs speaks the job protocol')
   if (peers.length < replicas) throw new NoExecutorError(`--replicas ${replicas} needs ${replicas} peers, only ${peers.length} found (${peers.join(', ')})`)
   const attempts: Attempt[] = []
@@ -119,7 +120,7 @@ export async function runRemote (node: DcxNode, local: Required<JobContext>, spe
 
   const network = networkBlocks(node)
   const agreement = replicas > 1
-    ? await settleReplicas(answers, async () => (await runJobSpec(spec, { blockstore: network as RepoBlockstore, cacheDir: local.cacheDir, tmpDir: local.tmpDir }, { signal: options.signal, fetchInputs: true })).output, options.signal)
+    ? await settleReplicas(answers, async () => (await runJobSpec(spec, { blockstore: network, cacheDir: local.cacheDir, tmpDir: local.tmpDir }, { signal: options.signal, fetchInputs: true })).output, options)
     : undefined
   const accepted = agreement === undefined ? answers[0] : answers.find(a => a.receipt.output.toString() === agreement.output)!
   const { cid, receipt } = accepted

@@ -1,5 +1,6 @@
 import { ReplicasDisagreeError } from './errors.js'
 import type { Receipt } from '../jobs/records.js'
+import type { AbortOptions } from 'abort-error'
 import type { CID } from 'multiformats/cid'
 
 /** A peer's checked answer to a job request */
@@ -27,7 +28,7 @@ export interface Agreement {
  * so honest peers agree exactly: a strict majority wins; without one, the job
  * is re-run here (fetching what it needs) and that result decides.
  */
-export async function settleReplicas (answers: ReplicaAnswer[], rerunLocally: () => Promise<CID | undefined>, signal?: AbortSignal): Promise<Agreement> {
+export async function settleReplicas (answers: ReplicaAnswer[], rerunLocally: () => Promise<CID | undefined>, options: AbortOptions = {}): Promise<Agreement> {
   const votes = new Map<string, number>()
   for (const a of answers) votes.set(a.receipt.output.toString(), (votes.get(a.receipt.output.toString()) ?? 0) + 1)
   let output: string | undefined
@@ -41,7 +42,7 @@ export async function settleReplicas (answers: ReplicaAnswer[], rerunLocally: ()
       output = top
       decidedBy = 'majority'
     } else {
-      signal?.throwIfAborted()
+      options.signal?.throwIfAborted()
       const local = (await rerunLocally())?.toString()
       const claims = answers.map(a => `${a.peer} says ${a.receipt.output.toString()}`).join(', ')
       if (local === undefined) throw new ReplicasDisagreeError(`the replicas disagree with no majority (${claims}) and the local re-run that would settle it timed out`)

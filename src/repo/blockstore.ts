@@ -10,6 +10,9 @@ import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
 const IDENTITY = 0x00
+
+/** What reading and writing blocks needs, whether from the repo's files or with peers behind them */
+export type BlockAccess = Pick<RepoBlockstore, 'getBytes' | 'has' | 'put' | 'get'>
 const EXTENSION = '.data'
 /** A block file being written ends so; blockstore-fs's own (older dcx) end `.data.tmp` */
 const PARTIAL = '.tmp'

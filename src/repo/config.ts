@@ -18,7 +18,7 @@ export interface RepoConfig {
   bootstrap: string[]
   /** LAN discovery by mDNS: off unless a user turns it on */
   mdns: boolean
-  /** What this peer's daemon accepts from others over the job protocol (see `net/job-protocol.ts`); defaults apply to what is left out */
+  /** What this peer's daemon accepts from others over the job protocol (see `net/jobs/policy.ts`); defaults apply to what is left out */
   executor?: Record<string, unknown>
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { InvalidArgumentError } from '../errors.js'
 import { ModuleRejectedError, RuntimeHostError } from './errors.js'
 import { PAGE, RUNTIME_ABI_VERSION } from './abi.js'
+import { JOB_LIMITS } from './job-limits.js'
 import { instrumentModule } from './instrument/rewrite.js'
 import { checkCompiles, validateModule } from './validate.js'
 
@@ -37,7 +38,7 @@ export interface PrepareOptions {
 }
 
 /** Linear memory a job gets unless its spec says otherwise */
-export const DEFAULT_MEMORY_LIMIT = 256 * 2 ** 20
+export const DEFAULT_MEMORY_LIMIT = JOB_LIMITS.memory.default
 
 /** How V8 words a module over one of its implementation limits */
 const V8_LIMIT_MESSAGE = /exceeds internal limit|too large|> maximum/

@@ -7,6 +7,7 @@ import { EntryNames } from '../data/entry-names.js'
 import { DcxError } from '../errors.js'
 import { RuntimeHostError } from './errors.js'
 import { HOST_STACK_MB } from './abi.js'
+import { JOB_LIMITS } from './job-limits.js'
 import { encodeListing } from './listing.js'
 import type { ListedEntry } from './listing.js'
 import type { PreparedModule } from './prepare.js'
@@ -57,15 +58,15 @@ export interface RunLimits {
   inputEntries: number
 }
 
+/** The job limits' defaults (`job-limits.ts`), as the runner takes them */
 export const DEFAULT_LIMITS: RunLimits = {
-  fuel: 10_000_000_000n,
-  stdoutBytes: 16 * 2 ** 20,
-  stderrBytes: 16 * 2 ** 20,
-  outputBytes: 1 * 2 ** 30,
-  // each output entry costs about 4 KiB and 0.15 ms to store, each listed input entry about 1.3 KiB (docs/rationale.md)
-  outputEntries: 10_000,
-  outputDepth: 256,
-  inputEntries: 100_000
+  fuel: BigInt(JOB_LIMITS.fuel.default),
+  stdoutBytes: JOB_LIMITS.stdout.default,
+  stderrBytes: JOB_LIMITS.stderr.default,
+  outputBytes: JOB_LIMITS.output.default,
+  outputEntries: JOB_LIMITS.outputEntries.default,
+  outputDepth: JOB_LIMITS.outputDepth.default,
+  inputEntries: JOB_LIMITS.inputEntries.default
 }
 
 export interface RunOptions {

@@ -1,4 +1,3 @@
-import { request } from 'node:http'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -227,15 +226,12 @@ describe('hostile jobs sent to a daemon', () => {
   })
 
   it('the control API refuses wrong-typed arguments with a clear error, not an internal one', async () => {
-    const answer = await new Promise<{ status: number, body: any }>((resolve, reject) => {
-      const req = request({ socketPath: join(requester.repo, 'api.sock'), path: '/v0/add', method: 'POST', headers: { 'content-type': 'application/json' } }, res => {
-        const chunks: Buffer[] = []
-        res.on('data', c => chunks.push(c)).on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString()) }))
-      })
-      req.once('error', reject)
-      req.end(JSON.stringify({ paths: null }))
-    })
-    expect(answer.status).toBe(500)
-    expect(answer.body.error).toMatchObject({ code: 'ERR_API_ARGS', message: 'bad arguments for /v0/add: paths: Invalid input: expected array, received null' })
+    const { connectDaemon } = await import('../../dist/api/client.js')
+    const api = (await connectDaemon(join(requester.repo, 'api.sock')))!
+    await expect(api.run('add', { paths: null })).rejects.toMatchObject({ code: 'ERR_API_ARGS', exitCode: 2, message: 'bad arguments for add: paths: Invalid input: expected array, received null' })
+    await expect(api.run('pin/add', { cids: ['x'], extra: 1 })).rejects.toMatchObject({ code: 'ERR_API_ARGS' })
+    await expect(api.run('no/such/op', {})).rejects.toMatchObject({ code: 'ERR_DAEMON' })
+    // and it keeps serving
+    expect(await api.run('id', {})).toMatchObject({ ID: daemons[1].peerId })
   })
 })

@@ -92,16 +92,16 @@ export async function netRows ({ quick, bitswapMiB }) {
     for (let i = 0; i < (quick ? 2 : 5); i++) { const d = await daemon(c); starts.push(d.readyMs); await d.stop() }
     const da = await daemon(a); running.push(da)
     const dc = await daemon(c); running.push(dc)
-    await dc.api.call('/v0/peers/connect', { addr: da.addr })
+    await dc.api.run('swarm/connect', { addr: da.addr })
 
     process.stderr.write('net: remote trivial jobs...\n')
     const hello = (await readFile(join(ROOT, 'test/wasm/wat/hello.wasm'))).toString('base64')
     const job = { module: hello, name: 'hello', args: [], env: [], inputs: [], limits: {}, force: true, on: da.peerId }
-    await dc.api.call('/v0/run', job)
+    await dc.api.run('run', job)
     const trips = []
     for (let i = 0; i < (quick ? 10 : 30); i++) {
       const t = performance.now()
-      const r = await dc.api.call('/v0/run', job)
+      const r = await dc.api.run('run', job)
       trips.push(performance.now() - t)
       if (r.executor !== da.peerId || r.receipt == null) throw new Error('remote run did not run remotely')
     }
@@ -111,10 +111,10 @@ export async function netRows ({ quick, bitswapMiB }) {
     const resolves = []
     for (let i = 0; i < (quick ? 5 : 15); i++) {
       let t = performance.now()
-      const { Name } = await da.api.call('/v0/name/publish', { key: 'self', value: cid, ttl: 1 })
+      const { Name } = await da.api.run('name/publish', { key: 'self', value: cid, ttl: 1 })
       publishes.push(performance.now() - t)
       t = performance.now()
-      const { Path } = await dc.api.call('/v0/name/resolve', { name: Name, nocache: true })
+      const { Path } = await dc.api.run('name/resolve', { name: Name, nocache: true })
       resolves.push(performance.now() - t)
       if (Path !== `/ipfs/${cid}`) throw new Error(`resolved ${Path}`)
     }
@@ -126,7 +126,7 @@ export async function netRows ({ quick, bitswapMiB }) {
     }, 50)
     const t = performance.now()
     let got = 0
-    for await (const chunk of await dc.api.stream('/v0/cat', { target: cid })) got += chunk.length
+    for await (const chunk of await dc.api.run('cat', { target: cid }, { bytes: true })) got += chunk.length
     const transferMs = performance.now() - t
     clearInterval(poll)
     if (got !== size) throw new Error(`fetched ${got} of ${size} bytes`)

@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
-import { Keystore } from '../../repo/keystore.js'
-import { readIdentity } from '../../repo/repo.js'
+import { keyGenOp } from '../../ops/net/keys.js'
+import type { KeyJson } from '../../ops/net/keys.js'
 
 export default class KeyGen extends DcxCommand {
   static override summary = 'Create a new Ed25519 key for publishing IPNS names'
@@ -9,12 +9,11 @@ export default class KeyGen extends DcxCommand {
   static override examples = ['<%= config.bin %> key gen results', '<%= config.bin %> name publish --key results <cid>']
   static override args = { name: Args.string({ required: true, description: 'key name: letters, digits, ".", "_" or "-"' }) }
 
-  async run (): Promise<{ Name: string, Id: string }> {
+  async run (): Promise<KeyJson> {
     const { args, flags } = await this.parse(KeyGen)
-    const root = this.repoRoot(flags.repo)
-    await readIdentity(root) // a clear "run dcx init" on a folder that is not a repo
-    const key = await new Keystore(root).generate(args.name)
-    this.log(key.id)
-    return { Name: key.name, Id: key.id }
+    const key = await this.session(flags.repo).run(keyGenOp, { name: args.name }, { signal: this.signal })
+    this.log(key.Id)
+    return key
   }
+
 }

@@ -1,8 +1,8 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
-import { needDaemon } from '../../cli/need-daemon.js'
-import { parseDuration } from '../../jobs/parse.js'
+import { namePublishOp } from '../../ops/net/names.js'
 import type { Published } from '../../net/names.js'
+import { parseDuration } from '../../jobs/parse.js'
 
 export default class NamePublish extends DcxCommand {
   static override summary = 'Point an IPNS name at a CID, signed with one of the repo\'s keys'
@@ -21,11 +21,9 @@ export default class NamePublish extends DcxCommand {
 
   async run (): Promise<Published> {
     const { args, flags } = await this.parse(NamePublish)
-    const lifetime = parseDuration(flags.lifetime)
-    const ttl = parseDuration(flags.ttl)
-    const daemon = await needDaemon(this.repoRoot(flags.repo), 'name publish')
-    const r = await daemon.call<Published>('/v0/name/publish', { value: args.value, key: flags.key, lifetime, ttl })
+    const r = await this.session(flags.repo).run(namePublishOp, { value: args.value, key: flags.key, lifetime: parseDuration(flags.lifetime), ttl: parseDuration(flags.ttl) }, { signal: this.signal })
     this.log(`Published to ${r.Name}: ${r.Value}`)
     return r
   }
+
 }

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
-import { needDaemon } from '../../cli/need-daemon.js'
+import { nameResolveOp } from '../../ops/net/names.js'
 
 export default class NameResolve extends DcxCommand {
   static override summary = 'Resolve an IPNS name to the path it points at'
@@ -11,9 +11,9 @@ export default class NameResolve extends DcxCommand {
 
   async run (): Promise<{ Path: string }> {
     const { args, flags } = await this.parse(NameResolve)
-    const daemon = await needDaemon(this.repoRoot(flags.repo), 'name resolve')
-    const r = await daemon.call<{ Path: string }>('/v0/name/resolve', { name: args.name, nocache: flags.nocache })
+    const r = await this.session(flags.repo).run(nameResolveOp, { name: args.name, nocache: flags.nocache }, { signal: this.signal })
     this.log(r.Path)
     return r
   }
+
 }

@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
-import { needDaemon } from '../../cli/need-daemon.js'
+import { swarmConnectOp } from '../../ops/net/swarm.js'
 
 export default class PeersConnect extends DcxCommand {
   static override summary = 'Connect the daemon to a peer by multiaddr'
@@ -9,9 +9,9 @@ export default class PeersConnect extends DcxCommand {
 
   async run (): Promise<{ peer: string, addr: string }> {
     const { args, flags } = await this.parse(PeersConnect)
-    const daemon = await needDaemon(this.repoRoot(flags.repo), 'peers connect')
-    const r = await daemon.call<{ peer: string, addr: string }>('/v0/peers/connect', { addr: args.addr })
+    const r = await this.session(flags.repo).run(swarmConnectOp, { addr: args.addr }, { signal: this.signal })
     this.log(`connected to ${r.peer}`)
     return r
   }
+
 }

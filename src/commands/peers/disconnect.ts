@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
-import { needDaemon } from '../../cli/need-daemon.js'
+import { swarmDisconnectOp } from '../../ops/net/swarm.js'
 
 export default class PeersDisconnect extends DcxCommand {
   static override summary = 'Close the daemon\'s connections to a peer'
@@ -9,9 +9,9 @@ export default class PeersDisconnect extends DcxCommand {
 
   async run (): Promise<{ peer: string }> {
     const { args, flags } = await this.parse(PeersDisconnect)
-    const daemon = await needDaemon(this.repoRoot(flags.repo), 'peers disconnect')
-    const r = await daemon.call<{ peer: string }>('/v0/peers/disconnect', { peer: args.peer })
+    const r = await this.session(flags.repo).run(swarmDisconnectOp, { peer: args.peer }, { signal: this.signal })
     this.log(`disconnected from ${r.peer}`)
     return r
   }
+
 }

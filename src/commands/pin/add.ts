@@ -1,8 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
-import { runningDaemon } from '../../cli/daemon.js'
-import { withRepo } from '../../cli/open.js'
-import { parseCid } from '../../data/cid-path.js'
+import { pinAddOp } from '../../ops/data/pin.js'
+import type { PinJson } from '../../ops/data/pin.js'
 
 export default class PinAdd extends DcxCommand {
   static override summary = 'Pin CIDs so gc keeps them (recursive by default)'
@@ -14,24 +13,11 @@ export default class PinAdd extends DcxCommand {
     recursive: Flags.boolean({ char: 'r', default: true, allowNo: true, description: 'pin the whole DAG (--no-recursive pins one block)' })
   }
 
-  async run (): Promise<Array<{ cid: string, type: string }>> {
+  async run (): Promise<PinJson[]> {
     const { flags, argv } = await this.parse(PinAdd)
-    const cids = (argv as string[]).map(parseCid)
-    const daemon = await runningDaemon(this.repoRoot(flags.repo))
-    if (daemon !== undefined) {
-      // through the daemon, a DAG the repo lacks is fetched from peers before it is pinned
-      const out = await daemon.call<Array<{ cid: string, type: string }>>('/v0/pin/add', { cids: cids.map(String), recursive: flags.recursive })
-      for (const pin of out) this.log(`pinned ${pin.cid} ${pin.type === 'recursive' ? 'recursively' : 'directly'}`)
-      return out
-    }
-    return withRepo(this.repoRoot(flags.repo), 'pin add', async repo => {
-      const out = []
-      for (const cid of cids) {
-        const pin = await repo.pins.add(cid, { type: flags.recursive ? 'recursive' : 'direct', signal: this.signal })
-        this.log(`pinned ${pin.cid} ${pin.type === 'recursive' ? 'recursively' : 'directly'}`)
-        out.push({ cid: pin.cid.toString(), type: pin.type })
-      }
-      return out
-    })
+    const out = await this.session(flags.repo).run(pinAddOp, { cids: argv as string[], recursive: flags.recursive }, { signal: this.signal })
+    for (const pin of out) this.log(`pinned ${pin.cid} ${pin.type === 'recursive' ? 'recursively' : 'directly'}`)
+    return out
   }
+
 }

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
-import { runningDaemon } from '../../cli/daemon.js'
-import { withRepo } from '../../cli/open.js'
+import { pinLsOp } from '../../ops/data/pin.js'
+import type { PinJson } from '../../ops/data/pin.js'
 
 export default class PinLs extends DcxCommand {
   static override summary = 'List pins: <cid> <type>'
@@ -11,15 +11,11 @@ export default class PinLs extends DcxCommand {
     quiet: Flags.boolean({ char: 'q', description: 'print only the CIDs' })
   }
 
-  async run (): Promise<Array<{ cid: string, type: string }>> {
+  async run (): Promise<PinJson[]> {
     const { flags } = await this.parse(PinLs)
-    const root = this.repoRoot(flags.repo)
-    const daemon = await runningDaemon(root)
-    const all = daemon !== undefined
-      ? await daemon.call<Array<{ cid: string, type: string }>>('/v0/pin/ls')
-      : await withRepo(root, 'pin ls', async repo => (await Array.fromAsync(repo.pins.ls({ signal: this.signal }))).map(p => ({ cid: p.cid.toString(), type: p.type as string })), { useReserve: true })
-    const out = all.filter(p => flags.type === 'all' || p.type === flags.type)
+    const out = await this.session(flags.repo).run(pinLsOp, { type: flags.type as 'all' | 'recursive' | 'direct' }, { signal: this.signal })
     for (const pin of out) this.log(flags.quiet ? pin.cid : `${pin.cid} ${pin.type}`)
     return out
   }
+
 }

@@ -1,10 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
-import { writeFileWhole } from '../../cli/write-file.js'
-import { exportCar } from '../../data/car/export.js'
-import { parseCid } from '../../data/cid-path.js'
-import { loadReceipt } from '../../jobs/receipts.js'
-import { openBlockRepo } from '../../repo/block-repo.js'
+import { receiptExportOp } from '../../ops/jobs/receipts.js'
 
 export default class ReceiptExport extends DcxCommand {
   static override summary = 'Write a verification bundle: one CAR with the receipt and every block needed to check it'
@@ -17,12 +13,9 @@ export default class ReceiptExport extends DcxCommand {
 
   async run (): Promise<{ receipt: string, output: string }> {
     const { args, flags } = await this.parse(ReceiptExport)
-    const cid = parseCid(args.cid)
-    const { blockstore } = await openBlockRepo(this.repoRoot(flags.repo))
-    await loadReceipt(cid, blockstore, { signal: this.signal })
-    // the receipt links the job spec (which links module and inputs) and the output: its DAG is the bundle
-    await writeFileWhole(flags.output, exportCar(cid, blockstore, { signal: this.signal }), this.signal)
-    this.log(`exported receipt ${cid} and everything needed to verify it to ${flags.output}`)
-    return { receipt: cid.toString(), output: flags.output }
+    const out = await this.session(flags.repo).run(receiptExportOp, { receipt: args.cid, output: flags.output }, { signal: this.signal })
+    this.log(`exported receipt ${out.receipt} and everything needed to verify it to ${out.output}`)
+    return out
   }
+
 }

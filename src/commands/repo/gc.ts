@@ -1,8 +1,6 @@
 import { Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
-import { runningDaemon } from '../../cli/daemon.js'
-import { withRepo } from '../../cli/open.js'
-import { gc } from '../../data/gc.js'
+import { repoGcOp } from '../../ops/data/repo.js'
 
 export default class RepoGc extends DcxCommand {
   static override summary = 'Remove every block that no pin needs'
@@ -13,21 +11,9 @@ export default class RepoGc extends DcxCommand {
 
   async run (): Promise<{ removed: string[], bytes: number }> {
     const { flags } = await this.parse(RepoGc)
-    const daemon = await runningDaemon(this.repoRoot(flags.repo))
-    if (daemon !== undefined) {
-      const r = await daemon.call<{ removed: string[], bytes: number }>('/v0/repo/gc')
-      if (!flags.quiet) for (const cid of r.removed) this.log(`removed ${cid}`)
-      return r
-    }
-    return withRepo(this.repoRoot(flags.repo), 'repo gc', async repo => {
-      const removed: string[] = []
-      let bytes = 0
-      for await (const r of gc(repo.blockstore, repo.pins, { signal: this.signal })) {
-        removed.push(r.cid.toString())
-        bytes += r.bytes
-        if (!flags.quiet) this.log(`removed ${r.cid}`)
-      }
-      return { removed, bytes }
-    }, { useReserve: true })
+    const r = await this.session(flags.repo).run(repoGcOp, {}, { signal: this.signal })
+    if (!flags.quiet) for (const cid of r.removed) this.log(`removed ${cid}`)
+    return r
   }
+
 }

@@ -1,8 +1,6 @@
 import { DcxCommand } from '../../cli/base.js'
-import { withRepo } from '../../cli/open.js'
-import { runningDaemon } from '../../cli/daemon.js'
 import { progressBar } from '../../cli/progress.js'
-import { verifyBlocks, verifyPins } from '../../data/verify.js'
+import { repoVerifyOp } from '../../ops/data/repo.js'
 import type { Problem } from '../../data/verify.js'
 
 export default class RepoVerify extends DcxCommand {
@@ -12,24 +10,17 @@ export default class RepoVerify extends DcxCommand {
 
   async run (): Promise<{ ok: boolean, problems: Problem[] }> {
     const { flags } = await this.parse(RepoVerify)
-    const root = this.repoRoot(flags.repo)
-    const daemon = await runningDaemon(root)
-    const problems = daemon !== undefined ? await daemon.call<Problem[]>('/v0/repo/verify') : await withRepo(root, 'repo verify', async repo => {
-      const found: Problem[] = []
-      const bar = progressBar('verifying', undefined, 'blocks')
-      try {
-        for await (const p of verifyBlocks(repo.blockstore, { signal: this.signal, onProgress: e => bar.update(e.detail.done) })) found.push(p)
-      } finally {
-        bar.stop()
-      }
-      for await (const { problem } of verifyPins(repo.pins, repo.blockstore, { signal: this.signal })) {
-        if (problem != null) found.push({ cid: problem.cid, problem: `pin broken: ${problem.problem}` })
-      }
-      return found
-    }, { useReserve: true })
+    const bar = progressBar('verifying', undefined, 'blocks')
+    let problems: Problem[]
+    try {
+      problems = await this.session(flags.repo).run(repoVerifyOp, {}, { signal: this.signal, onProgress: e => bar.update((e.detail as { done: number }).done) })
+    } finally {
+      bar.stop()
+    }
     for (const p of problems) this.log(`${p.cid}: ${p.problem}`)
     if (problems.length === 0) this.log('verified repo integrity')
     else process.exitCode = 1
     return { ok: problems.length === 0, problems }
   }
+
 }

@@ -1,6 +1,6 @@
 import { CarWriter } from '@ipld/car/writer'
 import { walkDag } from '../walk.js'
-import type { RepoBlockstore } from '../../repo/blockstore.js'
+import type { BlockAccess } from '../../repo/blockstore.js'
 import type { AbortOptions } from 'abort-error'
 import type { CID } from 'multiformats/cid'
 
@@ -9,7 +9,7 @@ import type { CID } from 'multiformats/cid'
  * each once. Memory holds one block and the set of seen multihashes, never
  * the CAR.
  */
-export function exportCar (root: CID, blockstore: RepoBlockstore, options: AbortOptions = {}): AsyncIterable<Uint8Array> {
+export function exportCar (root: CID, blockstore: Pick<BlockAccess, 'getBytes' | 'has'>, options: AbortOptions = {}): AsyncIterable<Uint8Array> {
   const { writer, out } = CarWriter.create([root])
   const done = walkDag(root, blockstore, {
     ...options,

@@ -1,0 +1,134 @@
+import { rm } from 'node:fs/promises'
+import { startApi } from '../api/server.js'
+import { writersDone } from '../api/turns.js'
+import { parseCidPath } from '../data/cid-path.js'
+import { jobContext } from '../jobs/context.js'
+import { networkBlocks } from '../net/blocks.js'
+import { fetchLocal } from '../net/fetch.js'
+import { executorPolicy } from '../net/jobs/policy.js'
+import { JobService } from '../net/jobs/server.js'
+import { createNameService } from '../net/names.js'
+import { createNode } from '../net/node.js'
+import { Keystore } from '../repo/keystore.js'
+import { openRepo, readIdentity } from '../repo/repo.js'
+import { OPERATIONS } from './table.js'
+import type { NodeParts, OpContext, RepoParts } from './context.js'
+import type { PinStore } from '../data/pins.js'
+import type { DcxNode } from '../net/node.js'
+import type { CID } from 'multiformats/cid'
+
+/** How often pinned roots are announced again: provider records on the DHT expire (after 48 h on Kubo's DHT) */
+const REPROVIDE_MS = 12 * 3600_000
+/** How long one announcement may take */
+const PROVIDE_TIMEOUT_MS = 10_000
+/** After answering a job, how long the stopping daemon keeps serving blocks for the requester to fetch the output */
+const ANSWERED_GRACE_MS = 1000
+
+/** A running daemon, as the `daemon` command holds it */
+export interface DaemonHandle {
+  peerId: string
+  /** libp2p listen addresses */
+  addresses: string[]
+  /** The control API's socket */
+  api: string
+  /** Jobs run for peers right now */
+  runningJobs: () => number
+  /** Refuse new work, finish running jobs and writers, close everything; the repo is never left half-written */
+  stop: () => Promise<void>
+}
+
+export interface StartOptions {
+  /** One line per event worth a log line (jobs run for peers) */
+  log?: (line: string) => void
+}
+
+function provide (node: DcxNode, cid: CID, signal?: AbortSignal): Promise<void> {
+  const within = AbortSignal.any([AbortSignal.timeout(PROVIDE_TIMEOUT_MS), ...(signal !== undefined ? [signal] : [])])
+  return (node.routing as any).provide(cid, { signal: within }).catch(() => {})
+}
+
+/** Announce every recursively pinned root, so `--on auto` elsewhere can find this peer */
+async function provideRoots (node: DcxNode, pins: Pick<PinStore, 'ls'>, signal: AbortSignal): Promise<void> {
+  for await (const pin of pins.ls({ signal })) {
+    if (pin.type === 'recursive') await provide(node, pin.cid, signal)
+  }
+}
+
+/**
+ * The daemon's context: every operation it serves runs with the repo it
+ * holds, its keys, and the live node; blocks the repo lacks come from peers.
+ */
+function daemonContext (root: string, repo: RepoParts, node: NodeParts, keystore: Keystore): OpContext {
+  return {
+    root,
+    blocks: node.network,
+    resolve: async (text, options) => {
+      if (!text.startsWith('/ipns/')) return parseCidPath(text)
+      return { ...parseCidPath((await node.names.resolve(text, options)).Path), text }
+    },
+    prefetch: async (target, options = {}) => {
+      await fetchLocal(node.network, target, { scope: options.scope ?? 'all', range: options.range, signal: options.signal })
+    },
+    identity: async () => repo.identity,
+    keystore: async () => keystore,
+    repo: () => repo,
+    node: () => node,
+    online: true
+  }
+}
+
+/**
+ * Start a daemon on a repo: Helia with libp2p where the repo config says, the
+ * job protocol within the executor policy, IPNS, and the control API serving
+ * every operation. Pinned roots are announced at start and every 12 hours.
+ */
+export async function startDaemon (root: string, options: StartOptions = {}): Promise<DaemonHandle> {
+  const identity = await readIdentity(root)
+  const repo = await openRepo(root, { command: 'daemon' })
+  let node: DcxNode | undefined
+  try {
+    const policy = executorPolicy(repo.config.executor)
+    node = await createNode({ config: repo.config, privateKey: identity.privateKey, blockstore: repo.blockstore as any, datastore: repo.datastore })
+    const live = node
+    const jobs = await jobContext(repo, identity)
+    const executor = new JobService({ node: live, jobs, policy, log: options.log })
+    await executor.start()
+    const keystore = new Keystore(root)
+    const repoParts: RepoParts = { paths: repo.paths, config: repo.config, blockstore: repo.blockstore, pins: jobs.pins, receipts: jobs.receipts, identity, jobs }
+    const nodeParts: NodeParts = { node: live, names: createNameService(live, keystore), network: networkBlocks(live), provide: cid => { void provide(live, cid) } }
+    const ctx = daemonContext(root, repoParts, nodeParts, keystore)
+    const api = await startApi(repo.paths.api, OPERATIONS, () => ctx)
+    const providing = new AbortController()
+    // an announcement cut short by stopping is not an error
+    const reprovide = (): void => { provideRoots(live, jobs.pins, providing.signal).catch(() => {}) }
+    reprovide()
+    const timer = setInterval(reprovide, REPROVIDE_MS).unref()
+    return {
+      peerId: live.libp2p.peerId.toString(),
+      addresses: live.libp2p.getMultiaddrs().map(a => a.toString()),
+      api: repo.paths.api,
+      runningJobs: () => executor.running(),
+      stop: async () => {
+        clearInterval(timer)
+        providing.abort()
+        try {
+          const closed = new Promise<void>(resolve => api.close(() => resolve()))
+          const answering = executor.running()
+          await executor.stop()
+          if (answering > 0) await new Promise(resolve => setTimeout(resolve, ANSWERED_GRACE_MS))
+          await writersDone()
+          await closed
+          api.closeAllConnections()
+        } finally {
+          await live.stop().catch(() => {})
+          await rm(repo.paths.api, { force: true })
+          await repo.close()
+        }
+      }
+    }
+  } catch (err) {
+    await node?.stop().catch(() => {})
+    await repo.close()
+    throw err
+  }
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod'
+import { defineOp } from '../operation.js'
+
+/** `cat`: the bytes of a file, or of a byte range of it */
+export const catOp = defineOp({
+  name: 'cat',
+  access: 'read',
+  bytes: true,
+  input: z.strictObject({
+    target: z.string().min(1),
+    offset: z.number().int().nonnegative().optional(),
+    length: z.number().int().nonnegative().optional()
+  }),
+  run: async (ctx, { target, offset, length }, { signal }): Promise<AsyncIterable<Uint8Array>> => {
+    const { cat } = await import('../../data/cat.js')
+    const path = await ctx.resolve(target, { signal })
+    await ctx.prefetch(path, { scope: 'entity', range: { offset: offset ?? 0, length }, signal })
+    return cat(path, ctx.blocks, { offset, length, signal })
+  }
+})

@@ -1,0 +1,89 @@
+import { z } from 'zod'
+import { defineOp } from '../operation.js'
+
+/** A pin as `pin ls` and `pin add` report it */
+export interface PinJson {
+  cid: string
+  type: 'recursive' | 'direct'
+}
+
+const cids = z.array(z.string().min(1)).min(1)
+
+/**
+ * `pin/add`: pin DAGs (recursive: written only once every block is here) or
+ * single blocks (`recursive: false`). Online, what the repo lacks is fetched
+ * from peers first and the new roots are announced.
+ */
+export const pinAddOp = defineOp({
+  name: 'pin/add',
+  access: 'repo',
+  writes: true,
+  input: z.strictObject({ cids, recursive: z.boolean().optional() }),
+  run: async (ctx, { cids, recursive }, { signal }): Promise<PinJson[]> => {
+    const { parseCid } = await import('../../data/cid-path.js')
+    const repo = ctx.repo()
+    const out: PinJson[] = []
+    for (const text of cids) {
+      const cid = parseCid(text)
+      if (ctx.online) await ctx.prefetch({ cid, segments: [], text }, { scope: recursive === false ? 'block' : 'all', signal })
+      const pin = await repo.pins.add(cid, { type: recursive === false ? 'direct' : 'recursive', signal })
+      if (pin.type === 'recursive' && ctx.online) ctx.node().provide(cid)
+      out.push({ cid: pin.cid.toString(), type: pin.type })
+    }
+    return out
+  }
+})
+
+/** `pin/ls`: every pin, in key order, optionally of one type */
+export const pinLsOp = defineOp({
+  name: 'pin/ls',
+  access: 'repo',
+  useReserve: true,
+  input: z.strictObject({ type: z.enum(['all', 'recursive', 'direct']).optional() }),
+  run: async (ctx, { type }, { signal }): Promise<PinJson[]> => {
+    const out: PinJson[] = []
+    for await (const pin of ctx.repo().pins.ls({ signal })) {
+      if (type === undefined || type === 'all' || pin.type === type) out.push({ cid: pin.cid.toString(), type: pin.type })
+    }
+    return out
+  }
+})
+
+/** `pin/rm`: unpin; the blocks stay until `repo gc` */
+export const pinRmOp = defineOp({
+  name: 'pin/rm',
+  access: 'repo',
+  writes: true,
+  useReserve: true,
+  input: z.strictObject({ cids }),
+  run: async (ctx, { cids }): Promise<Array<{ cid: string }>> => {
+    const { parseCid } = await import('../../data/cid-path.js')
+    const parsed = cids.map(parseCid)
+    for (const cid of parsed) await ctx.repo().pins.rm(cid)
+    return parsed.map(cid => ({ cid: cid.toString() }))
+  }
+})
+
+/** One pin checked by `pin verify` */
+export interface PinCheckJson {
+  cid: string
+  ok: boolean
+  problem?: string
+}
+
+/** `pin/verify`: re-hash every pinned block and check every recursive pin is whole */
+export const pinVerifyOp = defineOp({
+  name: 'pin/verify',
+  access: 'repo',
+  // in its turn with writers, so it sees a settled repo
+  writes: true,
+  useReserve: true,
+  input: z.strictObject({}),
+  run: async (ctx, _input, { signal }): Promise<PinCheckJson[]> => {
+    const { verifyPins } = await import('../../data/verify.js')
+    const repo = ctx.repo()
+    const rows: PinCheckJson[] = []
+    for await (const { pin, problem } of verifyPins(repo.pins, repo.blockstore, { signal })) rows.push({ cid: pin.cid.toString(), ok: problem == null, problem: problem?.problem })
+    return rows
+  }
+})

@@ -1,0 +1,46 @@
+import { z } from 'zod'
+import { defineOp, only } from '../operation.js'
+
+/**
+ * `verify`: check a result. A receipt: its signature, then a re-run compared
+ * with its claim; an output CID with `job`: a re-run compared with it; a
+ * `bundle` (a CAR from `receipt export`, absolute path): imported unpinned,
+ * then its receipt. Online, whatever the repo lacks is fetched from peers.
+ */
+export const verifyOp = defineOp({
+  name: 'verify',
+  access: 'repo',
+  input: z.strictObject({
+    target: z.string().min(1).optional(),
+    job: z.string().min(1).optional(),
+    bundle: z.string().min(1).optional(),
+    timeoutMs: z.number().int().positive().optional()
+  }).refine(a => (a.target === undefined) !== (a.bundle === undefined), 'give a target CID or a bundle, not both'),
+  run: async (ctx, a, { signal, onProgress }): Promise<Record<string, unknown>> => {
+    const [{ parseCid }, { verdictJson, verifyOutput, verifyReceipt }, { CannotVerifyError }, { BlockNotFoundError }] = await Promise.all([
+      import('../../data/cid-path.js'), import('../../jobs/verify.js'), import('../../jobs/errors.js'), import('../../repo/errors.js')
+    ])
+    const repo = ctx.repo()
+    // online the re-run reads through the network: spec, module and inputs may live elsewhere
+    const jobs = ctx.online ? { ...repo.jobs, blockstore: ctx.node().network } : repo.jobs
+    const options = { timeoutMs: a.timeoutMs, signal, fetchInputs: ctx.online, onProgress: only(['job:input'], onProgress) as any }
+    if (a.bundle !== undefined) {
+      const [{ importCar }, { walkDag }] = await Promise.all([import('../../data/car/import.js'), import('../../data/walk.js')])
+      const imported = await importCar(a.bundle, repo.blockstore, repo.pins, { pinRoots: false, signal })
+      const root = imported.roots[0]
+      if (root === undefined) throw new CannotVerifyError(`${a.bundle} has no root: export bundles with \`dcx receipt export\``)
+      try {
+        await walkDag(root.cid, repo.blockstore, { signal })
+      } catch (err) {
+        if (err instanceof BlockNotFoundError) throw new CannotVerifyError(`the bundle lacks block ${err.cid}: export it again with \`dcx receipt export\``)
+        throw err
+      }
+      return verdictJson(await verifyReceipt(root.cid, repo.jobs, options))
+    }
+    const target = parseCid(a.target!)
+    const verdict = a.job !== undefined
+      ? await verifyOutput(target, parseCid(a.job), jobs, options)
+      : await verifyReceipt(target, jobs, options)
+    return verdictJson(verdict)
+  }
+})

@@ -1,0 +1,53 @@
+import { missing, offline } from './context.js'
+import type { OpContext, RepoParts } from './context.js'
+import type { DaemonClient } from '../api/client.js'
+import type { BlockAccess } from '../repo/blockstore.js'
+import type { Keystore } from '../repo/keystore.js'
+import type { Identity } from '../repo/identity.js'
+import type { AbortOptions } from 'abort-error'
+
+/** The parts of a context run in this process; what is not given is missing */
+export interface LocalParts {
+  root: string
+  command: string
+  blocks: BlockAccess
+  daemon?: DaemonClient
+  repo?: RepoParts
+}
+
+/**
+ * A context for an operation run in this process. Offline, paths are read
+ * as given and nothing is fetched; with a daemon beside it (a `read`
+ * operation), `/ipns/` names resolve through the daemon and `prefetch` asks
+ * it to make a DAG local before it is read from the repo's files.
+ */
+export function localContext (parts: LocalParts): OpContext {
+  let identity: Promise<Identity> | undefined
+  let keystore: Promise<Keystore> | undefined
+  const { daemon } = parts
+  return {
+    root: parts.root,
+    blocks: parts.blocks,
+    resolve: async (text: string, options: AbortOptions = {}) => {
+      const { parseCidPath } = await import('../data/cid-path.js')
+      if (daemon === undefined || !text.startsWith('/ipns/')) return parseCidPath(text)
+      const { Path } = await daemon.run('name/resolve', { name: text }, options) as { Path: string }
+      return { ...parseCidPath(Path), text }
+    },
+    prefetch: async (target, options = {}) => {
+      if (daemon === undefined) return
+      await daemon.run('block/fetch', { target: target.text, scope: options.scope, range: options.range }, { signal: options.signal })
+    },
+    identity: async () => {
+      identity ??= import('../repo/repo.js').then(async ({ readIdentity }) => await readIdentity(parts.root))
+      return await identity
+    },
+    keystore: async () => {
+      keystore ??= import('../repo/keystore.js').then(({ Keystore }) => new Keystore(parts.root))
+      return await keystore
+    },
+    repo: () => parts.repo ?? missing('repo'),
+    node: () => offline(parts.root, parts.command),
+    online: false
+  }
+}
