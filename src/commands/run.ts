@@ -61,7 +61,7 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
     const limits: Partial<Record<JobLimitName, number>> = {}
     for (const [name, knob] of LIMIT_FLAGS) {
       const text = (flags as unknown as Record<string, string | undefined>)[knob.flag]
-      if (text !== undefined) limits[name] = knob.unit === 'size' ? parseSize(text, `--${knob.flag}`) : parseCount(text, `--${knob.flag}`)
+      if (text !== undefined) limits[name] = knob.unit === 'size' ? parseSize(text, `${knob.flag.replaceAll('-', ' ')} size`) : parseCount(text, `--${knob.flag}`)
     }
     const fromFile = await isFile(args.module)
     const name = fromFile ? moduleName(args.module) : parseModuleCid(args.module).toString()
