@@ -347,3 +347,32 @@ export class UndecodableBlockError extends DcxError {
     super(`block ${cid} is not valid ${codec} (${why}): the data is corrupt or hostile`, 'ERR_UNDECODABLE_BLOCK')
   }
 }
+
+/**
+ * A request the IPFS gateway answers with an HTTP error: `status` is the
+ * status code the Trustless Gateway specification gives for it (400 malformed,
+ * 404 not held, 406 a format not produced, 504 a retrieval that timed out...).
+ */
+export class GatewayRequestError extends DcxError {
+  readonly status: number
+  constructor (status: number, message: string) {
+    super(message, `ERR_GATEWAY_${status}`)
+    this.status = status
+  }
+}
+
+/** A block in the repo whose bytes no longer match its CID (damaged on disk) */
+export class CorruptBlockError extends DcxError {
+  readonly cid: string
+  constructor (cid: string) {
+    super(`block ${cid} in the repo does not match its hash (damaged on disk): nothing of it was served; \`dcx repo verify\` lists damaged blocks, remove the file it names and fetch or import the block again`, 'ERR_CORRUPT_BLOCK')
+    this.cid = cid
+  }
+}
+
+/** The gateway cannot listen where the repo's config says */
+export class GatewayListenError extends DcxError {
+  constructor (address: string, why: string) {
+    super(`cannot serve the gateway on ${address} (Addresses.Gateway in the repo's config.json): ${why}`, 'ERR_GATEWAY_LISTEN')
+  }
+}

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises'
 import { DcxCommand } from '../cli/base.js'
 import { startApi } from '../api/server.js'
+import { startDaemonGateway } from '../api/gateway/daemon.js'
 import { writersDone } from '../api/handler.js'
 import { createNode } from '../net/node.js'
 import { openRepo, readIdentity } from '../repo/repo.js'
@@ -46,7 +47,9 @@ export default class Daemon extends DcxCommand {
       const jobs = await jobContext(repo, identity)
       const executor = await serveJobs(node, jobs, policy, line => { this.log(line) })
       const keystore = new Keystore(root)
-      const api = await startApi(repo.paths.api, { node, jobs, keystore, names: createNameService(node, keystore) })
+      const names = createNameService(node, keystore)
+      const gateway = await startDaemonGateway(repo, node, names)
+      const api = await startApi(repo.paths.api, { node, jobs, keystore, names }).catch(async err => { await gateway?.close(); throw err })
       const providing = new AbortController()
       const reprovide = (): void => { void provideRoots(node!, jobs.pins, providing.signal) }
       reprovide()
@@ -54,6 +57,7 @@ export default class Daemon extends DcxCommand {
       this.log(`peer ID: ${node.libp2p.peerId.toString()}`)
       for (const addr of node.libp2p.getMultiaddrs()) this.log(`listening on ${addr.toString()}`)
       this.log(`API: ${repo.paths.api}`)
+      for (const addr of gateway?.addresses ?? []) this.log(`Gateway server listening on ${addr}`)
       this.log('ready')
       await new Promise<void>(resolve => {
         const stop = (): void => resolve()
@@ -62,6 +66,7 @@ export default class Daemon extends DcxCommand {
       })
       clearInterval(timer)
       providing.abort()
+      await gateway?.close()
       // a second signal abandons what is still running (Ctrl-C twice does the same)
       process.once('SIGTERM', () => process.exit(143))
       // no new work; what is under way finishes, so nothing is left half-written
