@@ -52,3 +52,6 @@ export const DEFAULT_RETRIEVAL_TIMEOUT_MS = 30_000
 
 /** Seconds a client is told to wait (`Retry-After`) after a retrieval timed out */
 export const RETRY_AFTER_SECONDS = 30
+
+/** How long a stream cut short by an error may take to flush what it already wrote, ms */
+export const CUT_STREAM_GRACE_MS = 10_000

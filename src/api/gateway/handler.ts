@@ -4,7 +4,7 @@ import { CorruptBlockError, DcxError, GatewayRequestError, storageFailure } from
 import { blockSource } from './blocks.js'
 import { carBlocks, entityRange } from './car-blocks.js'
 import { writeCar } from './car-writer.js'
-import { IMMUTABLE_CACHE_CONTROL, MAX_IPNS_HOPS, MEDIA_CAR, MEDIA_RAW, RETRY_AFTER_SECONDS } from './constants.js'
+import { CUT_STREAM_GRACE_MS, IMMUTABLE_CACHE_CONTROL, MAX_IPNS_HOPS, MEDIA_CAR, MEDIA_RAW, RETRY_AFTER_SECONDS } from './constants.js'
 import { parseGatewayRequest } from './request.js'
 import { resolvePath } from './resolve-path.js'
 import type { FetchBlock, GatewayBlockstore, ReadBlock } from './blocks.js'
@@ -61,8 +61,13 @@ function statusOf (err: any): { status: number, message: string } {
 
 function sendError (req: IncomingMessage, res: ServerResponse, err: unknown): void {
   if (res.headersSent) {
-    // a stream already under way cannot change its status: cut it, so the client sees an incomplete answer
-    res.destroy()
+    // A stream under way cannot change its status: it is ended without its
+    // last chunk, so the client sees it incomplete, after what was already
+    // written (whole blocks) has gone out. One that does not read is cut.
+    const socket = res.socket
+    if (socket == null) return
+    socket.end()
+    setTimeout(() => socket.destroy(), CUT_STREAM_GRACE_MS).unref()
     return
   }
   const { status, message } = statusOf(err)
