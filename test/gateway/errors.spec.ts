@@ -101,6 +101,15 @@ describe('gateway errors and hostile requests', () => {
     expect((await status(`/ipfs/${file}`, { headers: { Accept: 'application/vnd.ipld.raw;q=0' } }))[0]).toBe(406)
   })
 
+  it('takes a request target in absolute form, raw UTF-8 in the path, and a ?filename= that no header can be injected through', async () => {
+    expect(await rawExchange(gw, `GET ${gw}/ipfs/${file}?format=raw HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 200 [^]*\r\n\r\nhello gateway\n$/)
+    expect(await rawExchange(gw, Buffer.concat([Buffer.from(`GET /ipfs/${dir}/`), Buffer.from('fé.txt'), Buffer.from('?format=car HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')]))).toMatch(/^HTTP\/1\.1 (400|404) /)
+    const res = await get(`${gw}/ipfs/${file}?format=raw&filename=${encodeURIComponent('a"b\r\nX-Evil: 1\u00e9(1).bin')}`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('x-evil')).toBe(null)
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="a_b__X-Evil: 1_(1).bin"; filename*=UTF-8\'\'a%22b%0D%0AX-Evil%3A%201%C3%A9%281%29.bin')
+  })
+
   it('405 for anything but GET and HEAD; OPTIONS answers CORS', async () => {
     for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
       const res = await get(`${gw}/ipfs/${file}?format=raw`, { method })
@@ -201,6 +210,15 @@ describe('Gateway.NoFetch', () => {
     expect(res.body.toString()).toMatch(/did not arrive from peers within 2 s \(Gateway.RetrievalTimeout\)/)
     expect(res.headers.get('retry-after')).toBe('30')
     expect(Date.now() - t).toBeGreaterThanOrEqual(1900)
+  })
+
+  it('Cache-Control: only-if-cached answers 412 at once for what is not held, instead of fetching it', async () => {
+    const absent = CID.createV1(0x55, await sha256.digest(randomBytes(32))).toString()
+    const t = Date.now()
+    const res = await get(`${gatewayUrl(db)}/ipfs/${absent}?format=raw`, { headers: { 'Cache-Control': 'only-if-cached' } })
+    expect(res.status).toBe(412)
+    expect(Date.now() - t).toBeLessThan(1500)
+    expect((await get(`${gatewayUrl(db)}/ipfs/${held}?format=raw`, { method: 'HEAD', headers: { 'Cache-Control': 'only-if-cached' } })).status).toBe(200)
   })
 
   it('true (the default): a connected peer holds it, the gateway still answers 404', async () => {

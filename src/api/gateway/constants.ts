@@ -34,9 +34,10 @@ export const MAX_IPNS_HOPS = 32
 
 /**
  * Blocks read ahead of the CAR being written: enough to keep the disk busy
- * while one block is hashed and sent. Memory held is this many blocks.
+ * while one block is hashed and sent. Memory held per CAR response is this
+ * many blocks, plus what sits in the socket's buffers.
  */
-export const CAR_READ_AHEAD = 8
+export const CAR_READ_AHEAD = 4
 
 /** Most request headers the gateway's HTTP server reads, in bytes (Node's default); more gets 431 */
 export const MAX_HEADER_BYTES = 16384
@@ -44,8 +45,12 @@ export const MAX_HEADER_BYTES = 16384
 /** Time a client has to send its request headers, ms; a client that trickles them is cut off */
 export const HEADERS_TIMEOUT_MS = 20_000
 
-/** Most connections the gateway keeps open at once; more are refused until one closes */
-export const MAX_CONNECTIONS = 512
+/**
+ * Most connections the gateway keeps open at once; more are refused until
+ * one closes. With the read-ahead, this bounds the gateway's memory: 128
+ * stalled CAR streams of 1 MiB blocks hold about 128 x 5 MiB.
+ */
+export const MAX_CONNECTIONS = 128
 
 /** Kubo's default for `Gateway.RetrievalTimeout`: how long one block may take to arrive from peers */
 export const DEFAULT_RETRIEVAL_TIMEOUT_MS = 30_000

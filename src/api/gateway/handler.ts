@@ -84,7 +84,8 @@ function sendError (req: IncomingMessage, res: ServerResponse, err: unknown): vo
 function attachment (name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
   if (ascii === name) return `attachment; filename="${ascii}"`
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`
+  const encoded = encodeURIComponent(name).replace(/['()*!]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`
 }
 
 /** Whether `If-None-Match` names this Etag (weak or strong, RFC 9110 weak comparison) */
@@ -175,6 +176,10 @@ async function answer (init: GatewayInit, read: ReadBlock, req: IncomingMessage,
     return
   }
 
+  // Cache-Control: only-if-cached asks for what the gateway has at hand: 412 unless the root block is held (path gateway spec)
+  if (request.onlyIfCached && !(await init.blockstore.has(root, { signal }))) {
+    throw new GatewayRequestError(412, `${root} is not held here, and the request says only-if-cached`)
+  }
   const resolved = await resolvePath(root, segments, read, { signal })
   headers['X-Ipfs-Roots'] = resolved.roots.map(c => c.toString()).join(',')
   const name = request.filename ?? `${resolved.terminal.toString()}.${request.format === 'raw' ? 'bin' : 'car'}`

@@ -51,6 +51,8 @@ export interface GatewayRequest {
   filename?: string
   /** The `If-None-Match` header, if any */
   ifNoneMatch?: string
+  /** `Cache-Control: only-if-cached`: answer only from what is held (412 otherwise) */
+  onlyIfCached: boolean
 }
 
 /** What the parser needs of an HTTP request */
@@ -163,7 +165,8 @@ function negotiate (ranges: MediaRange[]): { format: 'raw' | 'car', params: CarP
  */
 export function parseGatewayRequest (head: RequestHead): GatewayRequest {
   const method = head.method === 'HEAD' ? 'HEAD' : 'GET'
-  const target = head.url ?? '/'
+  // a request target in absolute form (as sent to a proxy) names the same path
+  const target = (head.url ?? '/').replace(/^https?:\/\/[^/?#]*/i, '')
   if (Buffer.byteLength(target) > MAX_TARGET_BYTES) throw new GatewayRequestError(414, `the URL is longer than ${MAX_TARGET_BYTES} bytes`)
   const q = target.indexOf('?')
   const rawPath = q < 0 ? target : target.slice(0, q)
@@ -253,6 +256,7 @@ export function parseGatewayRequest (head: RequestHead): GatewayRequest {
     car: { version: 1, order: 'dfs', dups, scope, entityBytes },
     contentLocation,
     filename: filename === undefined || filename === '' ? undefined : filename.slice(0, 255),
-    ifNoneMatch: header(head, 'if-none-match')
+    ifNoneMatch: header(head, 'if-none-match'),
+    onlyIfCached: /(^|,)\s*only-if-cached\s*(,|$)/i.test(header(head, 'cache-control') ?? '')
   }
 }
