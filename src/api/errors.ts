@@ -23,3 +23,23 @@ export class OpArgumentsError extends DcxError {
     super(`bad arguments for ${op}: ${where}${issue.message}`, 'ERR_API_ARGS', 2)
   }
 }
+
+/**
+ * A request the IPFS gateway answers with an HTTP error: `status` is the
+ * status code the Trustless Gateway specification gives for it (400 malformed,
+ * 404 not held, 406 a format not produced, 504 a retrieval that timed out...).
+ */
+export class GatewayRequestError extends DcxError {
+  readonly status: number
+  constructor (status: number, message: string) {
+    super(message, `ERR_GATEWAY_${status}`)
+    this.status = status
+  }
+}
+
+/** The gateway cannot listen where the repo's config says */
+export class GatewayListenError extends DcxError {
+  constructor (address: string, why: string) {
+    super(`cannot serve the gateway on ${address} (Addresses.Gateway in the repo's config.json): ${why}`, 'ERR_GATEWAY_LISTEN')
+  }
+}

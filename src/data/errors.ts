@@ -111,3 +111,12 @@ export class UnknownCodecError extends DcxError {
     super(`cannot follow links of ${cid}: codec 0x${cid.code.toString(16)} is not supported (dag-pb, raw, dag-cbor, dag-json are)`, 'ERR_UNKNOWN_CODEC')
   }
 }
+
+/** A block in the repo whose bytes no longer match its CID (damaged on disk) */
+export class CorruptBlockError extends DcxError {
+  readonly cid: string
+  constructor (cid: string) {
+    super(`block ${cid} in the repo does not match its hash (damaged on disk): nothing of it was served; \`dcx repo verify\` lists damaged blocks, remove the file it names and fetch or import the block again`, 'ERR_CORRUPT_BLOCK')
+    this.cid = cid
+  }
+}

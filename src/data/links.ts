@@ -13,7 +13,8 @@ export function mayHaveLinks (cid: CID): boolean {
   return cid.code !== raw.code
 }
 
-function * cborLinks (value: unknown): Generator<CID> {
+/** The links inside a decoded DAG-CBOR or DAG-JSON value, in the order its codec lists them */
+export function * cborLinks (value: unknown): Generator<CID> {
   if (value == null || typeof value !== 'object') return
   const cid = CID.asCID(value)
   if (cid != null) {

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises'
+import { startDaemonGateway } from '../api/gateway/daemon.js'
 import { startApi } from '../api/server.js'
 import { writersDone } from '../api/turns.js'
 import { parseCidPath } from '../data/cid-path.js'
@@ -31,6 +32,8 @@ export interface DaemonHandle {
   addresses: string[]
   /** The control API's socket */
   api: string
+  /** Where the Trustless Gateway listens (multiaddrs); empty when the config turns it off */
+  gateway: string[]
   /** Jobs run for peers right now */
   runningJobs: () => number
   /** Refuse new work, finish running jobs and writers, close everything; the repo is never left half-written */
@@ -97,7 +100,8 @@ export async function startDaemon (root: string, options: StartOptions = {}): Pr
     const repoParts: RepoParts = { paths: repo.paths, config: repo.config, blockstore: repo.blockstore, pins: jobs.pins, receipts: jobs.receipts, identity, jobs }
     const nodeParts: NodeParts = { node: live, names: createNameService(live, keystore), network: networkBlocks(live), provide: cid => { void provide(live, cid) } }
     const ctx = daemonContext(root, repoParts, nodeParts, keystore)
-    const api = await startApi(repo.paths.api, OPERATIONS, () => ctx)
+    const gateway = await startDaemonGateway(repo, live, nodeParts.names)
+    const api = await startApi(repo.paths.api, OPERATIONS, () => ctx).catch(async err => { await gateway?.close(); throw err })
     const providing = new AbortController()
     // an announcement cut short by stopping is not an error
     const reprovide = (): void => { provideRoots(live, jobs.pins, providing.signal).catch(() => {}) }
@@ -107,11 +111,13 @@ export async function startDaemon (root: string, options: StartOptions = {}): Pr
       peerId: live.libp2p.peerId.toString(),
       addresses: live.libp2p.getMultiaddrs().map(a => a.toString()),
       api: repo.paths.api,
+      gateway: gateway?.addresses ?? [],
       runningJobs: () => executor.running(),
       stop: async () => {
         clearInterval(timer)
         providing.abort()
         try {
+          await gateway?.close()
           const closed = new Promise<void>(resolve => api.close(() => resolve()))
           const answering = executor.running()
           await executor.stop()

@@ -20,17 +20,26 @@ export interface RepoConfig {
   mdns: boolean
   /** What this peer's daemon accepts from others over the job protocol (see `net/jobs/policy.ts`); defaults apply to what is left out */
   executor?: Record<string, unknown>
+  /** Kubo's `Addresses` section: `Gateway` is where the daemon serves the Trustless Gateway (a multiaddr, or a list) */
+  Addresses?: { Gateway?: string | string[] }
+  /** Kubo's `Gateway` section: `NoFetch` (serve only what the repo holds), `RetrievalTimeout` (e.g. "30s") */
+  Gateway?: { NoFetch?: boolean, RetrievalTimeout?: string }
 }
 
-/** The defaults a profile writes: `local` stays on loopback, `server` listens on all interfaces */
-export function defaultConfig (profile: RepoProfile, peerId: string): RepoConfig {
+/**
+ * The defaults a profile writes: `local` stays on loopback, `server` listens
+ * on all interfaces for libp2p. The gateway, when an address is given, is on
+ * loopback in both (as Kubo's is) and serves only what the repo holds.
+ */
+export function defaultConfig (profile: RepoProfile, peerId: string, gateway?: string): RepoConfig {
   return {
     version: 1,
     profile,
     peerId,
     listen: profile === 'server' ? ['/ip4/0.0.0.0/tcp/4001'] : ['/ip4/127.0.0.1/tcp/0'],
     bootstrap: [],
-    mdns: false
+    mdns: false,
+    ...(gateway !== undefined ? { Addresses: { Gateway: gateway }, Gateway: { NoFetch: true } } : {})
   }
 }
 

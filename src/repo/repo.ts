@@ -6,6 +6,7 @@ import { RepoBlockstore } from './blockstore.js'
 import { RepoDatastore } from './datastore.js'
 import { createReserve, ensureReserve, releaseReserve } from './reserve.js'
 import { defaultConfig, readConfig, writeConfig } from './config.js'
+import { pickGatewayAddress } from './gateway-config.js'
 import { createIdentity, loadIdentity } from './identity.js'
 import { acquireRepoLock } from './lock.js'
 import { checkRepo } from './block-repo.js'
@@ -84,7 +85,7 @@ export async function initRepo (root: string, options: InitOptions = {}): Promis
       await datastore.open()
       await datastore.close()
       await createReserve(paths.reserve)
-      const config = defaultConfig(options.profile ?? 'local', identity.peerId)
+      const config = defaultConfig(options.profile ?? 'local', identity.peerId, await pickGatewayAddress())
       // The config is written last: its presence is what makes a folder a repo.
       await writeConfig(paths.config, config)
       made = true

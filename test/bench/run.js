@@ -2,7 +2,8 @@
 //   node test/bench/run.js [--quick] [--write-docs]
 // --quick: 256 MiB instead of 1 GiB and fewer runs; --write-docs: update docs/benchmarks.md;
 // --runtime: only the WebAssembly runtime's figures (test/bench/runtime.js);
-// --jobs: only the job figures (test/bench/jobs.js); --net: only the daemon figures (test/bench/net.js)
+// --jobs: only the job figures (test/bench/jobs.js); --net: only the daemon figures (test/bench/net.js);
+// --gateway: only the Trustless Gateway figures (test/bench/gateway.js)
 import { spawn, spawnSync } from 'node:child_process'
 import { createCipheriv } from 'node:crypto'
 import { open, mkdtemp, rm, readFile, writeFile } from 'node:fs/promises'
@@ -18,6 +19,7 @@ const writeDocs = process.argv.includes('--write-docs')
 const runtimeOnly = process.argv.includes('--runtime')
 const jobsOnly = process.argv.includes('--jobs')
 const netOnly = process.argv.includes('--net')
+const gatewayOnly = process.argv.includes('--gateway')
 const MiB = 1 << 20
 
 const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
@@ -86,10 +88,15 @@ async function coldStart (cmd, args, n, env) {
 const { runtimeRows } = await import('./runtime.js')
 const { jobRows } = await import('./jobs.js')
 const { netRows } = await import('./net.js')
+const { gatewayRows } = await import('./gateway.js')
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 const node = spawnSync(NODE, ['--version']).stdout.toString().trim()
 const machine = `${cpus().length} cores, ${cpu}, Node ${node}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (--quick)' : ''}`
+if (gatewayOnly) {
+  console.log(`${machine}\n\n| gateway measure | figure |\n|---|---|\n${(await gatewayRows({ quick })).join('\n')}`)
+  process.exit(0)
+}
 if (netOnly) {
   console.log(`${machine}\n\n| network measure | figure |\n|---|---|\n${(await netRows({ quick })).join('\n')}`)
   process.exit(0)
@@ -105,6 +112,7 @@ if (runtimeOnly) {
 }
 const jobsTable = ['| job measure | figure |', '|---|---|', ...await jobRows({ quick })].join('\n')
 const netTable = ['| network measure | figure |', '|---|---|', ...await netRows({ quick })].join('\n')
+const gatewayTable = ['| gateway measure | figure |', '|---|---|', ...await gatewayRows({ quick })].join('\n')
 
 const dir = await mkdtemp(join(tmpdir(), 'dcx-bench-'))
 try {
@@ -134,7 +142,7 @@ try {
     `| \`node -e 0\` | ${nodeMs.toFixed(0)} ms |`,
     `| \`dcx cat\` of a 12-byte file (cold process) | ${catMs.toFixed(0)} ms (${(catMs / nodeMs).toFixed(1)}x node -e 0) |`,
     `| \`dcx --version\` | ${versionMs.toFixed(0)} ms (${(versionMs / nodeMs).toFixed(1)}x node -e 0) |`
-  ].join('\n') + '\n\n' + runtimeTable + '\n\n' + jobsTable + '\n\n' + netTable
+  ].join('\n') + '\n\n' + runtimeTable + '\n\n' + jobsTable + '\n\n' + netTable + '\n\n' + gatewayTable
   console.log(`${machine}\n\n${table}`)
 
   if (writeDocs) {
