@@ -38,6 +38,18 @@ export class InvalidArgumentError extends DcxError {
   }
 }
 
+/**
+ * A usage error: a flag given a value it cannot take (malformed, out of
+ * range, ambiguous) or flags that do not go together. Exit 2, as oclif's
+ * own parse errors (an unknown flag, a missing argument): the command line
+ * is wrong, nothing was tried.
+ */
+export class UsageError extends DcxError {
+  constructor (message: string) {
+    super(message, 'ERR_USAGE', 2)
+  }
+}
+
 export class AbortedError extends DcxError {
   constructor () {
     super('interrupted: nothing was pinned; unpinned blocks are removed by `dcx repo gc`', 'ERR_ABORTED', 130)

@@ -52,7 +52,7 @@ export abstract class DcxCommand extends Command {
     // A flag error means parse never finished; without this oclif adds a
     // "did not parse its arguments" warning under NODE_ENV=development|test.
     this.parsed = true
-    const report = describeError(err)
+    const report = describeError(err, this.id?.replaceAll(':', ' '))
     if (process.env.DEBUG != null && process.env.DEBUG !== '') process.stderr.write(`${err?.stack ?? err}\n`)
     if (this.jsonEnabled()) this.logJson({ error: { code: report.code, message: report.message } })
     else process.stderr.write(`Error: ${report.message}\n`)

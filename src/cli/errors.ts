@@ -41,16 +41,27 @@ export function jobExitCode (status: string, exitCode: number | null | undefined
  * a bug; oclif's parse errors are usage errors; anything else is a bug,
  * reported in one line (the stack is printed only with DEBUG set).
  */
-export function describeError (err: any): ErrorReport {
+export function describeError (err: any, command?: string): ErrorReport {
   if (err instanceof DcxError) return { code: err.code, message: err.message, exitCode: err.exitCode }
   const storage = storageFailure(err)
   if (storage !== undefined) return { code: storage.code, message: storage.message, exitCode: storage.exitCode }
   if (err?.name === 'AbortError') return { code: 'ERR_ABORTED', message: 'interrupted: nothing was pinned or half-written', exitCode: EXIT.interrupted }
-  if (err?.oclif != null) {
-    // oclif's parse errors span lines ("Parsing --x\n\tExpected ..."): fold them into one
-    const text = String(err.message ?? '').split('\n').map(l => l.trim()).filter(l => l !== '' && !l.startsWith('See more help')).join(': ')
-    return { code: 'ERR_USAGE', message: `${text} (see --help)`, exitCode: err.oclif.exit ?? EXIT.usage }
-  }
+  if (err?.oclif != null) return { code: 'ERR_USAGE', message: `${usageText(err)} (see \`dcx ${command !== undefined ? `${command} ` : ''}--help\`)`, exitCode: err.oclif.exit ?? EXIT.usage }
   const message = String(err?.message ?? err).split('\n')[0]
   return { code: err?.code ?? 'ERR_INTERNAL', message: `unexpected error: ${message} (set DEBUG=dcx for details)`, exitCode: EXIT.internal }
+}
+
+/**
+ * oclif's parse errors in one line: they span lines ("Parsing --x\n\tExpected
+ * ..."), may be coloured, and a missing argument comes with a note on flags
+ * that take several values, which is no help to someone who left it out.
+ */
+function usageText (err: { message?: string, args?: Array<{ name?: string, description?: string }> }): string {
+  const text = String(err.message ?? '')
+  if (text.startsWith('Missing ') && Array.isArray(err.args) && err.args.length > 0) {
+    return err.args.map(a => `missing argument ${(a.name ?? '').toUpperCase()}${a.description !== undefined ? ` (${a.description})` : ''}`).join('; ')
+  }
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map(l => l.trim())
+    .filter(l => l !== '' && !l.startsWith('See more help')).join(': ')
 }

@@ -7,7 +7,7 @@ import { progressBar } from '../cli/progress.js'
 import { parseCid } from '../data/cid-path.js'
 import { LocalPathError } from '../errors.js'
 import { moduleName } from '../jobs/execute.js'
-import { parseCount, parseDuration, parseEnvFlag, parseInputFlag, parseSize } from '../jobs/parse.js'
+import { formatSize, parseDuration, parseEnvFlag, parseInputFlag, parseLimit } from '../jobs/parse.js'
 import { runOp } from '../ops/jobs/run.js'
 import { DEFAULT_TIMEOUT_MS, JOB_LIMITS } from '../wasm/job-limits.js'
 import type { Progress } from '../cli/progress.js'
@@ -19,7 +19,7 @@ import type { LimitHit } from '../wasm/index.js'
 const LIMIT_FLAGS = Object.entries(JOB_LIMITS).filter(([, knob]) => 'flag' in knob) as Array<[JobLimitName, typeof JOB_LIMITS[JobLimitName] & { flag: string }]>
 
 function limitDefault (knob: { default: number, unit: string }): string {
-  return knob.unit === 'size' && knob.default % 2 ** 20 === 0 ? `${knob.default / 2 ** 20}MiB` : String(knob.default)
+  return knob.unit === 'size' ? formatSize(knob.default) : String(knob.default)
 }
 
 export default class Run extends DcxCommand {
@@ -61,7 +61,7 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
     const limits: Partial<Record<JobLimitName, number>> = {}
     for (const [name, knob] of LIMIT_FLAGS) {
       const text = (flags as unknown as Record<string, string | undefined>)[knob.flag]
-      if (text !== undefined) limits[name] = knob.unit === 'size' ? parseSize(text, `${knob.flag.replaceAll('-', ' ')} size`) : parseCount(text, `--${knob.flag}`)
+      if (text !== undefined) limits[name] = parseLimit(knob, text)
     }
     const fromFile = await isFile(args.module)
     const name = fromFile ? moduleName(args.module) : parseModuleCid(args.module).toString()

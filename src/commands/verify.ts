@@ -6,7 +6,7 @@ import { verifyOp } from '../ops/jobs/verify.js'
 import { DEFAULT_TIMEOUT_MS } from '../wasm/job-limits.js'
 import { isFile } from '../cli/is-file.js'
 import { progressBar } from '../cli/progress.js'
-import { parseDuration } from '../jobs/parse.js'
+import { parseDuration, parseFlagCid } from '../jobs/parse.js'
 
 export default class Verify extends DcxCommand {
   static override summary = 'Check a result: the receipt\'s signature, then re-run the job and compare'
@@ -32,6 +32,7 @@ Exit codes: 0 verified; 1 the claim is false (bad signature or a different resul
     const timeoutMs = parseDuration(flags.timeout ?? `${DEFAULT_TIMEOUT_MS}ms`)
     const bundle = await isFile(args.target)
     if (!bundle) parseCid(args.target)
+    if (flags.job !== undefined) parseFlagCid(flags.job, '--job')
     const bar = this.jsonEnabled() ? undefined : progressBar('re-running', undefined)
     let json: Record<string, any>
     try {

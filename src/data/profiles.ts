@@ -1,6 +1,6 @@
 import { fixedSize } from 'ipfs-unixfs-importer/chunker'
 import { balanced } from 'ipfs-unixfs-importer/layout'
-import { InvalidArgumentError } from '../errors.js'
+import { UsageError } from '../errors.js'
 import { threadedLeafImporter } from './threaded-leaves.js'
 import type { ImporterOptions } from 'ipfs-unixfs-importer'
 
@@ -25,9 +25,9 @@ const MAX_CHUNK = 1_048_576
 /** Parse Kubo's `size-N` chunker spec */
 export function parseChunker (spec: string): number {
   const m = /^size-(\d+)$/.exec(spec)
-  if (m == null) throw new InvalidArgumentError(`unsupported chunker '${spec}': use size-N, e.g. size-262144`)
+  if (m == null) throw new UsageError(`unsupported chunker '${spec}': use size-N, e.g. size-262144`)
   const n = Number(m[1])
-  if (n < 1 || n > MAX_CHUNK) throw new InvalidArgumentError(`chunker size ${n} is out of range: use 1 to ${MAX_CHUNK} bytes`)
+  if (n < 1 || n > MAX_CHUNK) throw new UsageError(`chunker size ${n} is out of range: use 1 to ${MAX_CHUNK} bytes`)
   return n
 }
 

@@ -2,7 +2,7 @@ import { ExecutorError } from './errors.js'
 import { NoExecutorError } from './errors.js'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { walkDag } from '../data/walk.js'
-import { InvalidArgumentError } from '../errors.js'
+import { UsageError } from '../errors.js'
 import { runJobSpec, storeModule } from '../jobs/execute.js'
 import { encodeRecord } from '../jobs/records.js'
 import { networkBlocks } from './blocks.js'
@@ -107,8 +107,8 @@ async function gatherAnswers (node: DcxNode, peers: PeerId[], want: number, spec
  */
 export async function runRemote (node: DcxNode, local: Required<JobContext>, spec: JobSpec, module: Uint8Array, on: string, options: RemoteRunOptions = {}): Promise<RemoteRun> {
   const replicas = options.replicas ?? 1
-  if (!Number.isInteger(replicas) || replicas < 1) throw new InvalidArgumentError(`--replicas must be a whole number of at least 1, not ${replicas}`)
-  if (replicas > 1 && on !== 'auto') throw new InvalidArgumentError('--replicas needs --on auto: it runs the job on that many distinct providers')
+  if (!Number.isInteger(replicas) || replicas < 1) throw new UsageError(`--replicas must be a whole number of at least 1, not ${replicas}`)
+  if (replicas > 1 && on !== 'auto') throw new UsageError('--replicas needs --on auto: it runs the job on that many distinct providers')
   const peers = on === 'auto' ? await candidates(node, spec, options) : [peerIdFromString(on)]
   if (peers.length === 0) throw new NoExecutorError('no connected peer or provider of the inputs speaks the job protocol')
   if (peers.length < replicas) throw new NoExecutorError(`--replicas ${replicas} needs ${replicas} peers, only ${peers.length} found (${peers.join(', ')})`)

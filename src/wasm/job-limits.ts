@@ -14,6 +14,12 @@ export interface LimitKnob {
   flag?: string
   /** How values are written: a count (`1e11`, `1_000`) or a size (`64MiB`) */
   unit: 'count' | 'size'
+  /** A size must be a whole number of these (memory: 64 KiB pages) */
+  multipleOf?: number
+  /** What one `multipleOf` is called in messages */
+  multipleName?: string
+  /** The most a spec may ask for, whatever an executor allows */
+  max?: number
   /** What it bounds, for help texts */
   summary: string
   /** What the job sees past it */
@@ -37,6 +43,10 @@ export const JOB_LIMITS = {
     executorCap: GiB,
     flag: 'memory',
     unit: 'size',
+    multipleOf: 64 * 2 ** 10,
+    multipleName: '64 KiB pages',
+    // a 32-bit memory
+    max: 4 * GiB,
     summary: 'linear memory, a whole number of 64 KiB pages',
     past: 'memory.grow returns -1 (malloc fails)'
   },

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
 import { writeFileWhole } from '../../data/write-file.js'
-import { InvalidArgumentError } from '../../errors.js'
+import { UsageError } from '../../errors.js'
 import { dagExportOp } from '../../ops/data/dag.js'
 
 export default class DagExport extends DcxCommand {
@@ -14,7 +14,7 @@ export default class DagExport extends DcxCommand {
 
   async run (): Promise<{ root: string, output: string } | undefined> {
     const { args, flags } = await this.parse(DagExport)
-    if (flags.output == null && this.jsonEnabled()) throw new InvalidArgumentError('dag export --json needs -o <file>: without it the CAR itself goes to stdout')
+    if (flags.output == null && this.jsonEnabled()) throw new UsageError('dag export --json needs -o <file>: without it the CAR itself goes to stdout')
     const car = await this.session(flags.repo).run(dagExportOp, { root: args.cid }, { signal: this.signal })
     if (flags.output == null) {
       for await (const chunk of car) await this.writeStdout(chunk)

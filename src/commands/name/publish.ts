@@ -21,7 +21,7 @@ export default class NamePublish extends DcxCommand {
 
   async run (): Promise<Published> {
     const { args, flags } = await this.parse(NamePublish)
-    const r = await this.session(flags.repo).run(namePublishOp, { value: args.value, key: flags.key, lifetime: parseDuration(flags.lifetime), ttl: parseDuration(flags.ttl) }, { signal: this.signal })
+    const r = await this.session(flags.repo).run(namePublishOp, { value: args.value, key: flags.key, lifetime: parseDuration(flags.lifetime, '--lifetime'), ttl: parseDuration(flags.ttl, '--ttl') }, { signal: this.signal })
     this.log(`Published to ${r.Name}: ${r.Value}`)
     return r
   }
