@@ -2,7 +2,7 @@ import { request } from 'node:http'
 import { access } from 'node:fs/promises'
 import { DcxError } from '../errors.js'
 import { DaemonError } from './errors.js'
-import { FRAME, readFrames } from './frames.js'
+import { FETCH_TIMEOUT_HEADER, FRAME, readFrames } from './frames.js'
 import type { IncomingMessage } from 'node:http'
 
 /** How a call is cancelled and hears of progress (the events the operation emits) */
@@ -11,6 +11,8 @@ export interface CallOptions {
   onProgress?: (event: { type: string, detail: unknown }) => void
   /** The operation answers bytes, not a JSON value */
   bytes?: boolean
+  /** How long the daemon may wait for one block the repo lacks, ms (sent as a header: it is the caller's, not the input's) */
+  fetchTimeoutMs?: number
 }
 
 /** A client for a running daemon's control API */
@@ -25,9 +27,11 @@ export interface DaemonClient {
 
 const decoder = new TextDecoder()
 
-async function post (socket: string, path: string, body: unknown, signal?: AbortSignal): Promise<IncomingMessage> {
+async function post (socket: string, path: string, body: unknown, signal?: AbortSignal, fetchTimeoutMs?: number): Promise<IncomingMessage> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (fetchTimeoutMs !== undefined) headers[FETCH_TIMEOUT_HEADER] = String(fetchTimeoutMs)
   return await new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, path, method: 'POST', headers: { 'content-type': 'application/json' }, signal }, resolve)
+    const req = request({ socketPath: socket, path, method: 'POST', headers, signal }, resolve)
     req.once('error', reject)
     req.end(JSON.stringify(body ?? {}))
   })
@@ -89,7 +93,7 @@ export async function connectDaemon (socket: string): Promise<DaemonClient | und
     run: async (name, input, options = {}) => {
       let res: IncomingMessage
       try {
-        res = await post(socket, `/v0/op/${name}`, input, options.signal)
+        res = await post(socket, `/v0/op/${name}`, input, options.signal, options.fetchTimeoutMs)
       } catch (err: any) {
         options.signal?.throwIfAborted()
         throw new DaemonError(`cannot reach the daemon: ${String(err?.message ?? err)}`)

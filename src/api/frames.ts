@@ -13,6 +13,9 @@ export const FRAME = {
 
 export type FrameKind = typeof FRAME[keyof typeof FRAME]
 
+/** The request header that carries the caller's fetch timeout (ms): it is the caller's, not the operation's input */
+export const FETCH_TIMEOUT_HEADER = 'x-dcx-fetch-timeout-ms'
+
 /** The largest frame either side accepts: a result (a listing, a run summary) can be large, but not unbounded */
 export const MAX_FRAME_BYTES = 64 * 2 ** 20
 

@@ -2,7 +2,7 @@ import { chmod, rm } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { DcxError, storageFailure } from '../errors.js'
 import { ApiRequestError, OpArgumentsError } from './errors.js'
-import { FRAME, frame, jsonFrame } from './frames.js'
+import { FETCH_TIMEOUT_HEADER, FRAME, frame, jsonFrame } from './frames.js'
 import { inTurn } from './turns.js'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 
@@ -53,23 +53,30 @@ export interface Served<C> {
   run: (ctx: C, input: any, options: { signal: AbortSignal, onProgress: (event: { type: string, detail: unknown }) => void }) => Promise<unknown>
 }
 
+/** What one request asks beside its input, and where its progress goes: what a context is made for */
+export interface CallScope {
+  /** How long to wait for one block the repo lacks, ms (the caller's `--timeout`) */
+  fetchTimeoutMs?: number
+  onProgress: (event: { type: string, detail: unknown }) => void
+}
+
 /** Run one call for a request and stream its frames */
-async function serve<C> (op: Served<C>, ctx: C, input: unknown, res: ServerResponse, signal: AbortSignal): Promise<void> {
+async function serve<C> (op: Served<C>, context: (scope: CallScope) => C, input: unknown, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
   const parsed = op.input.safeParse(input)
   if (!parsed.success) throw new OpArgumentsError(op.name, parsed.error)
-  const run = async (): Promise<unknown> => await op.run(ctx, parsed.data, {
-    signal,
-    onProgress: event => {
-      if (res.writableEnded) return
-      let bytes: Uint8Array
-      try {
-        bytes = jsonFrame(FRAME.progress, { type: event.type, detail: event.detail })
-      } catch {
-        return // an event that is not JSON (a bug in what emitted it) is not worth failing the call for
-      }
-      res.write(bytes)
+  const onProgress = (event: { type: string, detail: unknown }): void => {
+    if (res.writableEnded) return
+    let bytes: Uint8Array
+    try {
+      bytes = jsonFrame(FRAME.progress, { type: event.type, detail: event.detail })
+    } catch {
+      return // an event that is not JSON (a bug in what emitted it) is not worth failing the call for
     }
-  })
+    res.write(bytes)
+  }
+  const timeout = Number(req.headers[FETCH_TIMEOUT_HEADER])
+  const ctx = context({ onProgress, fetchTimeoutMs: Number.isSafeInteger(timeout) && timeout > 0 ? timeout : undefined })
+  const run = async (): Promise<unknown> => await op.run(ctx, parsed.data, { signal, onProgress })
   const result = op.writes === true ? await inTurn(run) : await run()
   if (op.bytes === true) {
     for await (const chunk of result as AsyncIterable<Uint8Array>) await write(res, frame(FRAME.bytes, chunk))
@@ -87,7 +94,7 @@ async function serve<C> (op: Served<C>, ctx: C, input: unknown, res: ServerRespo
  * error with its code and exit code, so a command run through the daemon
  * shows and fails as it would offline. `POST /v0/ping` says the daemon is up.
  */
-export async function startApi<C> (path: string, ops: ReadonlyMap<string, Served<C>>, context: () => C): Promise<Server> {
+export async function startApi<C> (path: string, ops: ReadonlyMap<string, Served<C>>, context: (scope: CallScope) => C): Promise<Server> {
   await rm(path, { force: true })
   const server = createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/v0/ping') { res.writeHead(200, { 'content-type': 'application/json' }).end('{}'); return }
@@ -100,7 +107,7 @@ export async function startApi<C> (path: string, ops: ReadonlyMap<string, Served
     res.on('close', () => aborter.abort())
     res.writeHead(200, { 'content-type': 'application/x-dcx-frames' })
     body(req)
-      .then(async input => await serve(op, context(), input, res, aborter.signal))
+      .then(async input => await serve(op, context, input, req, res, aborter.signal))
       .catch((caught: unknown) => { if (!res.writableEnded) res.end(jsonFrame(FRAME.error, errorJson(caught))) })
   })
   const old = process.umask(0o177)

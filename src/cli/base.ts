@@ -2,6 +2,7 @@ import { Command, Flags } from '@oclif/core'
 import { resolveRepoRoot } from '../repo/paths.js'
 import { Session } from '../ops/session.js'
 import { describeError } from './errors.js'
+import { kuboLine } from '../ops/kubo.js'
 
 /**
  * What every dcx command shares: `--repo`, `--json`, Ctrl-C turned into an
@@ -62,6 +63,17 @@ export abstract class DcxCommand extends Command {
   /** One warning line on stderr (oclif's own warn wraps and decorates) */
   protected warnLine (message: string): void {
     process.stderr.write(`warning: ${message}\n`)
+  }
+
+  /**
+   * With `--json`, print Kubo's JSON values (`ops/kubo.ts`), one a line, as
+   * `ipfs --enc=json` does, and say so: the command then returns nothing
+   * for oclif to print. Without `--json`, does nothing and says so.
+   */
+  protected kuboJson (values: () => unknown[]): boolean {
+    if (!this.jsonEnabled()) return false
+    for (const v of values()) process.stdout.write(kuboLine(v))
+    return true
   }
 
   /** Write raw bytes to stdout, waiting on backpressure */

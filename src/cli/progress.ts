@@ -30,7 +30,9 @@ export function progressBar (label: string, total: number | undefined, unit: 'by
   bar.start(total ?? 0, 0, { doneText: text(0), totalText: text(total ?? 0), speed: '' })
   return {
     update: (done, newTotal) => {
-      if (newTotal != null && newTotal !== bar.getTotal()) bar.setTotal(newTotal)
+      // a count that is not one (an event of another shape) would print "undefined B | NaN B/s"
+      if (!Number.isFinite(done)) return
+      if (newTotal != null && Number.isFinite(newTotal) && newTotal !== bar.getTotal()) bar.setTotal(newTotal)
       const secs = (Date.now() - started) / 1000
       const rate = secs > 0 ? done / secs : 0
       bar.update(done, { doneText: text(done), totalText: text(newTotal ?? total ?? 0), speed: bytes ? `${humanBytes(rate)}/s` : `${Math.round(rate)}/s` })
@@ -45,4 +47,27 @@ export function humanBytes (n: number): string {
   let i = 0
   while (n >= 1024 && i < units.length - 1) { n /= 1024; i++ }
   return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`
+}
+
+/** One line of status on stderr that replaces itself (a TTY only), e.g. what a read waits for */
+export interface StatusLine {
+  show: (text: string) => void
+  clear: () => void
+}
+
+/** A status line on `stream`; a no-op when it is not a terminal */
+export function statusLine (stream: NodeJS.WriteStream = process.stderr): StatusLine {
+  if (stream.isTTY !== true) return { show: () => {}, clear: () => {} }
+  let shown = false
+  return {
+    show: text => {
+      const width = Math.max(20, (stream.columns ?? 80) - 1)
+      stream.write(`\r\u001b[K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`)
+      shown = true
+    },
+    clear: () => {
+      if (shown) stream.write('\r\u001b[K')
+      shown = false
+    }
+  }
 }

@@ -4,13 +4,15 @@ import { DcxCommand } from '../cli/base.js'
 import { progressBar } from '../cli/progress.js'
 import { addOp } from '../ops/data/add.js'
 import type { Progress } from '../cli/progress.js'
+import { kuboAdd } from '../ops/kubo.js'
 import type { AddedJson } from '../ops/data/add.js'
 
 export default class Add extends DcxCommand {
   static override summary = 'Add files or folders to the repo and pin them (Kubo-compatible CIDs)'
   static override description = `Prints "added <cid> <name>" for every file and folder, the root last.
 The default profile is IPIP-499 unixfs-v1-2025 (CIDv1, raw leaves, 1 MiB chunks, 1024 links per node);
---cid-version 0 gives the CIDs of Kubo's default profile unixfs-v0-2015.`
+--cid-version 0 gives the CIDs of Kubo's default profile unixfs-v0-2015.
+--json prints Kubo's lines, one {"Name", "Hash", "Size"} per file and folder.`
 
   static override examples = [
     '<%= config.bin %> add hello.txt',
@@ -46,7 +48,7 @@ The default profile is IPIP-499 unixfs-v1-2025 (CIDv1, raw leaves, 1 MiB chunks,
     await super.init()
   }
 
-  async run (): Promise<AddedJson[]> {
+  async run (): Promise<void> {
     const { flags, argv } = await this.parse(Add)
     const showBar = flags.progress ?? (process.stderr.isTTY === true && !flags.quieter)
     // made on the first event, when the walk has found the total
@@ -75,11 +77,11 @@ The default profile is IPIP-499 unixfs-v1-2025 (CIDv1, raw leaves, 1 MiB chunks,
     } finally {
       bar?.stop()
     }
+    if (this.kuboJson(() => kuboAdd(added))) return
     if (flags.quieter) {
       if (added.length > 0) this.log(added[added.length - 1].cid)
     } else {
       for (const a of added) this.log(flags.quiet ? a.cid : a.name === '' ? `added ${a.cid}` : `added ${a.cid} ${a.name}`)
     }
-    return added
   }
 }

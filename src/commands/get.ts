@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
+import { fetchFlags, fetchOptions } from '../cli/fetch-flags.js'
 import { DEFAULT_MAX_ENTRIES } from '../data/get-plan.js'
 import { getOp } from '../ops/data/get.js'
 import type { GetResult } from '../data/get.js'
@@ -18,7 +19,8 @@ export default class Get extends DcxCommand {
   static override args = { target: Args.string({ required: true, description: '<cid>[/path] to save' }) }
   static override flags = {
     output: Flags.string({ char: 'o', description: 'where to save (default: the last path segment, else the CID)' }),
-    'max-entries': Flags.integer({ min: 1, default: DEFAULT_MAX_ENTRIES, description: 'refuse a tree of more files, directories and symlinks than this' })
+    'max-entries': Flags.integer({ min: 1, default: DEFAULT_MAX_ENTRIES, description: 'refuse a tree of more files, directories and symlinks than this' }),
+    ...fetchFlags
   }
 
   async run (): Promise<GetResult> {
@@ -26,14 +28,12 @@ export default class Get extends DcxCommand {
     let bar: Progress | undefined
     let result
     try {
-      result = await this.session(flags.repo).run(getOp, { target: args.target, output: flags.output, maxEntries: flags['max-entries'] }, {
-        signal: this.signal,
-        onProgress: e => {
-          const d = e.detail as { bytes: number, done: number, total: number }
-          if (e.type === 'get:plan') bar = progressBar('saving', d.bytes)
-          else bar?.update(d.done, d.total)
-        }
+      const fetch = fetchOptions(this.signal, flags, e => {
+        const d = e.detail as { bytes: number, done: number, total: number }
+        if (e.type === 'get:plan') bar = progressBar('saving', d.bytes)
+        else if (e.type === 'get:bytes') bar?.update(d.done, d.total)
       })
+      result = await this.session(flags.repo).run(getOp, { target: args.target, output: flags.output, maxEntries: flags['max-entries'] }, fetch.options).finally(fetch.done)
     } finally {
       bar?.stop()
     }

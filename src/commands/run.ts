@@ -3,7 +3,7 @@ import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
 import { isFile } from '../cli/is-file.js'
 import { JOB_EXIT, jobExitCode } from '../cli/errors.js'
-import { progressBar } from '../cli/progress.js'
+import { progressBar, statusLine } from '../cli/progress.js'
 import { parseCid } from '../data/cid-path.js'
 import { LocalPathError } from '../errors.js'
 import { moduleName } from '../jobs/execute.js'
@@ -13,6 +13,7 @@ import { DEFAULT_TIMEOUT_MS, JOB_LIMITS } from '../wasm/job-limits.js'
 import type { Progress } from '../cli/progress.js'
 import type { RunSummary } from '../ops/jobs/run.js'
 import type { JobLimitName } from '../wasm/job-limits.js'
+import type { RemotePhase } from '../net/remote-run.js'
 import type { LimitHit } from '../wasm/index.js'
 
 /** The limits `dcx run` has a flag for, from the one table that documents them */
@@ -66,9 +67,12 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
     const fromFile = await isFile(args.module)
     const name = fromFile ? moduleName(args.module) : parseModuleCid(args.module).toString()
     const tty = process.stdout.isTTY === true && !this.jsonEnabled()
-    // input progress on a TTY, until the job starts writing to stdout (streamed live)
-    let bar: Progress | undefined = this.jsonEnabled() ? undefined : progressBar(`running ${name}`, undefined)
-    const stopBar = (): void => { bar?.stop(); bar = undefined }
+    // on a TTY: where a remote run is, then the inputs read against their total, until the job writes to stdout (streamed live)
+    const quiet = this.jsonEnabled()
+    const status = statusLine()
+    let bar: Progress | undefined
+    let streaming = false
+    const stopBar = (): void => { bar?.stop(); bar = undefined; status.clear() }
     const started = performance.now()
     let summary: RunSummary
     try {
@@ -90,11 +94,16 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
       }, {
         signal: this.signal,
         onProgress: e => {
-          if (e.type === 'job:input') {
+          if (e.type === 'job:input' && !quiet && !streaming) {
             const { read, total } = e.detail as { read: number, total: number }
-            bar?.update(read, total)
+            status.clear()
+            bar ??= progressBar(`running ${name}: reading inputs`, total)
+            bar.update(read, total)
+          } else if (e.type === 'run:remote' && !quiet) {
+            status.show(remotePhaseText(e.detail as RemotePhase))
           } else if (e.type === 'job:stdout') {
             stopBar()
+            streaming = true
             process.stdout.write(Buffer.from((e.detail as { data: string }).data, 'base64'))
           }
         }
@@ -149,6 +158,15 @@ const LIMIT_HIT_TEXT: Record<LimitHit, string> = {
   'output-entries': 'the job hit its output entry limit: creating more files, directories or links failed with EDQUOT (raise it with --output-entries)',
   'output-depth': 'the job hit its output depth limit: a directory nested deeper failed with ENAMETOOLONG (raise it with --output-depth)',
   'input-entries': 'the job hit its input entry limit: listing more of its inputs failed with ENOMEM (raise it with --input-entries)'
+}
+
+/** One line for where a remote run is */
+function remotePhaseText (p: RemotePhase): string {
+  switch (p.phase) {
+    case 'finding': return 'finding peers that hold the inputs...'
+    case 'running': return `running on ${p.peers.join(', ')}...`
+    case 'fetching': return `fetching output ${p.output} from ${p.peer}...`
+  }
 }
 
 function parseModuleCid (text: string): ReturnType<typeof parseCid> {

@@ -17,7 +17,19 @@ export async function heldDagBytes (root: CID, store: WalkStore, options: AbortO
     if (err instanceof BlockNotFoundError) return 0
     throw err
   }
+  return (await dagBytes(root, store, options)) ?? 0
+}
+
+/**
+ * The bytes of the blocks of a DAG as its root states them: for dag-pb the
+ * root block plus its links' cumulative sizes (Tsize), read from the root
+ * alone; for a single raw block its size; otherwise unknown (undefined).
+ */
+export async function dagBytes (root: CID, store: Pick<WalkStore, 'getBytes'>, options: AbortOptions = {}): Promise<number | undefined> {
   const bytes = await store.getBytes(root, options)
-  if (root.code !== dagPb.code) return bytes.length
+  if (root.code === RAW) return bytes.length
+  if (root.code !== dagPb.code) return undefined
   return bytes.length + dagPb.decode(bytes).Links.reduce((n, l) => n + (l.Tsize ?? 0), 0)
 }
+
+const RAW = 0x55

@@ -11,6 +11,8 @@ export interface LsEntry {
   type: 'file' | 'directory' | 'symlink' | 'raw' | 'other'
   /** File size in bytes; undefined for directories */
   size?: bigint
+  /** A symlink's target */
+  target?: string
 }
 
 /** List a directory's entries (or the single file a CID names) */
@@ -33,7 +35,7 @@ async function describe (target: CidPath, cid: CID, name: string, blockstore: Re
   const e = await resolveEntry({ ...target, cid, segments: [] }, blockstore, options)
   if (e.type === 'directory') return { cid, name, type: 'directory' }
   if (e.type === 'file') {
-    if (e.unixfs.type === 'symlink') return { cid, name, type: 'symlink', size: e.size }
+    if (e.unixfs.type === 'symlink') return { cid, name, type: 'symlink', size: e.size, target: new TextDecoder().decode(e.unixfs.data ?? new Uint8Array()) }
     return { cid, name, type: 'file', size: e.size }
   }
   if (e.type === 'raw' || e.type === 'identity') return { cid, name, type: 'raw', size: e.size }

@@ -36,3 +36,19 @@ export class ReplicasDisagreeError extends DcxError {
     super(message, 'ERR_REPLICAS_DISAGREE')
   }
 }
+
+/** A block the repo lacks did not arrive from peers in time */
+export class BlockFetchTimeoutError extends DcxError {
+  readonly cid: string
+  constructor (cid: string, timeoutMs: number, peers: number) {
+    const asked = peers === 0
+      ? 'no peer is connected to ask (connect one with `dcx peers connect`, or list it in the config\'s Peering.Peers)'
+      : `asked ${peers} connected peer${peers === 1 ? '' : 's'} and none sent it (is a peer that holds it connected? see \`dcx peers ls\`)`
+    super(`block ${cid} did not arrive within ${formatMs(timeoutMs)}: ${asked}; --timeout waits longer`, 'ERR_FETCH_TIMEOUT')
+    this.cid = cid
+  }
+}
+
+function formatMs (ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
+}

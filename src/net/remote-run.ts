@@ -35,7 +35,15 @@ export interface RemoteRunOptions extends AbortOptions {
   replicas?: number
   /** Told of each peer that failed or refused before the next one is tried */
   onAttempt?: (attempt: Attempt) => void
+  /** Told of each step, for progress: finding peers, asking them, fetching the output */
+  onPhase?: (phase: RemotePhase) => void
 }
+
+/** Where a remote run is */
+export type RemotePhase =
+  | { phase: 'finding' }
+  | { phase: 'running', peers: string[] }
+  | { phase: 'fetching', peer: string, output: string }
 
 /**
  * Peers that may run a job on these inputs, best first: providers of the
@@ -80,6 +88,7 @@ async function gatherAnswers (node: DcxNode, peers: PeerId[], want: number, spec
   const queue = [...peers]
   while (answers.length < want && queue.length > 0) {
     const batch = queue.splice(0, want - answers.length)
+    options.onPhase?.({ phase: 'running', peers: batch.map(p => p.toString()) })
     const settled = await Promise.allSettled(batch.map(async peer => await requestJob(node, peer, spec, module, options)))
     settled.forEach((s, i) => {
       const peer = batch[i].toString()
@@ -109,6 +118,7 @@ export async function runRemote (node: DcxNode, local: Required<JobContext>, spe
   const replicas = options.replicas ?? 1
   if (!Number.isInteger(replicas) || replicas < 1) throw new UsageError(`--replicas must be a whole number of at least 1, not ${replicas}`)
   if (replicas > 1 && on !== 'auto') throw new UsageError('--replicas needs --on auto: it runs the job on that many distinct providers')
+  if (on === 'auto') options.onPhase?.({ phase: 'finding' })
   const peers = on === 'auto' ? await candidates(node, spec, options) : [peerIdFromString(on)]
   if (peers.length === 0) throw new NoExecutorError('no connected peer or provider of the inputs speaks the job protocol')
   if (peers.length < replicas) throw new NoExecutorError(`--replicas ${replicas} needs ${replicas} peers, only ${peers.length} found (${peers.join(', ')})`)
@@ -124,6 +134,7 @@ export async function runRemote (node: DcxNode, local: Required<JobContext>, spe
     : undefined
   const accepted = agreement === undefined ? answers[0] : answers.find(a => a.receipt.output.toString() === agreement.output)!
   const { cid, receipt } = accepted
+  options.onPhase?.({ phase: 'fetching', peer: accepted.peer, output: receipt.output.toString() })
   await walkDag(receipt.output, network, { signal: options.signal, readLeaves: true })
   await local.pins.add(receipt.output, { knownComplete: true })
   await storeModule(module, local)

@@ -5,7 +5,7 @@ import { writersDone } from '../api/turns.js'
 import { parseCidPath } from '../data/cid-path.js'
 import { jobContext } from '../jobs/context.js'
 import { networkBlocks } from '../net/blocks.js'
-import { fetchLocal } from '../net/fetch.js'
+import { fetchLocal, watchedBlocks } from '../net/fetch.js'
 import { executorPolicy } from '../net/jobs/policy.js'
 import { JobService } from '../net/jobs/server.js'
 import { createNameService } from '../net/names.js'
@@ -13,6 +13,7 @@ import { createNode } from '../net/node.js'
 import { Keystore } from '../repo/keystore.js'
 import { openRepo, readIdentity } from '../repo/repo.js'
 import { OPERATIONS } from './table.js'
+import type { CallScope } from '../api/server.js'
 import type { NodeParts, OpContext, RepoParts } from './context.js'
 import type { PinStore } from '../data/pins.js'
 import type { DcxNode } from '../net/node.js'
@@ -58,10 +59,12 @@ async function provideRoots (node: DcxNode, pins: Pick<PinStore, 'ls'>, signal: 
 }
 
 /**
- * The daemon's context: every operation it serves runs with the repo it
- * holds, its keys, and the live node; blocks the repo lacks come from peers.
+ * The daemon's context for one call: every operation it serves runs with
+ * the repo it holds, its keys, and the live node; blocks the repo lacks
+ * come from peers, each within the caller's fetch timeout, and a wait for
+ * one is reported to the caller.
  */
-function daemonContext (root: string, repo: RepoParts, node: NodeParts, keystore: Keystore): OpContext {
+function daemonContext (root: string, repo: RepoParts, node: NodeParts, keystore: Keystore, scope: CallScope): OpContext {
   return {
     root,
     blocks: node.network,
@@ -70,7 +73,8 @@ function daemonContext (root: string, repo: RepoParts, node: NodeParts, keystore
       return { ...parseCidPath((await node.names.resolve(text, options)).Path), text }
     },
     prefetch: async (target, options = {}) => {
-      await fetchLocal(node.network, target, { scope: options.scope ?? 'all', range: options.range, signal: options.signal })
+      const watched = watchedBlocks(node.network, { timeoutMs: scope.fetchTimeoutMs, peers: () => node.node.libp2p.getPeers().length, onProgress: scope.onProgress as any })
+      await fetchLocal(watched, target, { scope: options.scope ?? 'all', range: options.range, signal: options.signal })
     },
     identity: async () => repo.identity,
     keystore: async () => keystore,
@@ -99,9 +103,8 @@ export async function startDaemon (root: string, options: StartOptions = {}): Pr
     const keystore = new Keystore(root)
     const repoParts: RepoParts = { paths: repo.paths, config: repo.config, blockstore: repo.blockstore, pins: jobs.pins, receipts: jobs.receipts, identity, jobs }
     const nodeParts: NodeParts = { node: live, names: createNameService(live, keystore), network: networkBlocks(live), provide: cid => { void provide(live, cid) } }
-    const ctx = daemonContext(root, repoParts, nodeParts, keystore)
     const gateway = await startDaemonGateway(repo, live, nodeParts.names)
-    const api = await startApi(repo.paths.api, OPERATIONS, () => ctx).catch(async err => { await gateway?.close(); throw err })
+    const api = await startApi(repo.paths.api, OPERATIONS, scope => daemonContext(root, repoParts, nodeParts, keystore, scope)).catch(async err => { await gateway?.close(); throw err })
     const providing = new AbortController()
     // an announcement cut short by stopping is not an error
     const reprovide = (): void => { provideRoots(live, jobs.pins, providing.signal).catch(() => {}) }

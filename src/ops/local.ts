@@ -4,6 +4,7 @@ import type { DaemonClient } from '../api/client.js'
 import type { BlockAccess } from '../repo/blockstore.js'
 import type { Keystore } from '../repo/keystore.js'
 import type { Identity } from '../repo/identity.js'
+import type { OpOptions } from './operation.js'
 import type { AbortOptions } from 'abort-error'
 
 /** The parts of a context run in this process; what is not given is missing */
@@ -13,6 +14,14 @@ export interface LocalParts {
   blocks: BlockAccess
   daemon?: DaemonClient
   repo?: RepoParts
+  /** What the daemon fetches for a read: how long one block may take, and where its waits are reported */
+  fetching?: FetchScope
+}
+
+/** The caller's side of a fetch through the daemon */
+export interface FetchScope {
+  timeoutMs?: number
+  onProgress?: OpOptions['onProgress']
 }
 
 /**
@@ -36,7 +45,7 @@ export function localContext (parts: LocalParts): OpContext {
     },
     prefetch: async (target, options = {}) => {
       if (daemon === undefined) return
-      await daemon.run('block/fetch', { target: target.text, scope: options.scope, range: options.range }, { signal: options.signal })
+      await daemon.run('block/fetch', { target: target.text, scope: options.scope, range: options.range, timeoutMs: parts.fetching?.timeoutMs }, { signal: options.signal, onProgress: parts.fetching?.onProgress as any })
     },
     identity: async () => {
       identity ??= import('../repo/repo.js').then(async ({ readIdentity }) => await readIdentity(parts.root))

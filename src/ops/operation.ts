@@ -19,7 +19,14 @@ export type Access = 'read' | 'files' | 'repo' | 'node'
 /** A progress event: JSON-safe, so it can cross the daemon's socket */
 export type OpProgress = ProgressEvent<string, unknown>
 
-export interface OpOptions extends AbortOptions, ProgressOptions<OpProgress> {}
+export interface OpOptions extends AbortOptions, ProgressOptions<OpProgress> {
+  /**
+   * How long a block the repo lacks may take to arrive from peers (with a
+   * daemon), in ms; by default `DEFAULT_FETCH_TIMEOUT_MS`. Kubo's global
+   * `--timeout` sets it.
+   */
+  fetchTimeoutMs?: number
+}
 
 /**
  * One verb, written once: a name, a typed input checked by its schema, and

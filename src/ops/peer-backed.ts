@@ -1,6 +1,7 @@
 import { RepoBlockstore } from '../repo/blockstore.js'
 import { BlockNotFoundError } from '../repo/errors.js'
 import type { DaemonClient } from '../api/client.js'
+import type { FetchScope } from './local.js'
 import type { AbortOptions } from 'abort-error'
 import type { CID } from 'multiformats/cid'
 
@@ -11,7 +12,7 @@ import type { CID } from 'multiformats/cid'
  * is then read from disk like any other.
  */
 export class PeerBackedBlockstore extends RepoBlockstore {
-  constructor (dir: string, private readonly daemon: DaemonClient) {
+  constructor (dir: string, private readonly daemon: DaemonClient, private readonly fetching: FetchScope = {}) {
     super(dir)
   }
 
@@ -21,7 +22,7 @@ export class PeerBackedBlockstore extends RepoBlockstore {
     } catch (err) {
       if (!(err instanceof BlockNotFoundError)) throw err
     }
-    await this.daemon.run('block/fetch', { target: cid.toString(), scope: 'block' }, options)
+    await this.daemon.run('block/fetch', { target: cid.toString(), scope: 'block', timeoutMs: this.fetching.timeoutMs }, { signal: options?.signal, onProgress: this.fetching.onProgress as any })
     return await super.getBytes(cid, options)
   }
 }

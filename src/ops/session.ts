@@ -42,24 +42,27 @@ export class Session {
     const checked = parsed.data
     const daemon = await this.daemonClient()
     if (op.access !== 'read' && daemon !== undefined) {
-      return await daemon.run(op.name, checked, { ...options, bytes: op.bytes }) as O
+      return await daemon.run(op.name, checked, { signal: options.signal, onProgress: options.onProgress as any, fetchTimeoutMs: options.fetchTimeoutMs, bytes: op.bytes }) as O
     }
     switch (op.access) {
       case 'node': throw new NoDaemonError(this.root, this.command)
-      case 'read': return await op.run(await this.readContext(daemon), checked, options)
+      case 'read': return await op.run(await this.readContext(daemon, options), checked, options)
       case 'files': return await op.run(await this.filesContext(), checked, options)
       case 'repo': return await this.inRepo(op, checked, options)
     }
   }
 
-  private async readContext (daemon: DaemonClient | undefined): Promise<OpContext> {
+  private async readContext (daemon: DaemonClient | undefined, options: OpOptions): Promise<OpContext> {
     const [{ openBlockRepo }, { PeerBackedBlockstore }] = await Promise.all([import('../repo/block-repo.js'), import('./peer-backed.js')])
     const { paths, blockstore } = await openBlockRepo(this.root)
+    // what the daemon fetches for this read: within the caller's timeout, its waits reported to the caller
+    const fetching = { timeoutMs: options.fetchTimeoutMs, onProgress: options.onProgress }
     return localContext({
       root: this.root,
       command: this.command,
-      blocks: daemon === undefined ? blockstore : new PeerBackedBlockstore(paths.blocks, daemon),
-      daemon
+      blocks: daemon === undefined ? blockstore : new PeerBackedBlockstore(paths.blocks, daemon, fetching),
+      daemon,
+      fetching
     })
   }
 

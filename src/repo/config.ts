@@ -24,22 +24,45 @@ export interface RepoConfig {
   Addresses?: { Gateway?: string | string[] }
   /** Kubo's `Gateway` section: `NoFetch` (serve only what the repo holds), `RetrievalTimeout` (e.g. "30s") */
   Gateway?: { NoFetch?: boolean, RetrievalTimeout?: string }
+  /** Kubo's `Peering` section: peers the daemon connects to at start and reconnects to whenever the connection drops */
+  Peering?: { Peers?: PeeringPeer[] }
+}
+
+/** A peer to stay connected to, in Kubo's shape (`peer.AddrInfo`) */
+export interface PeeringPeer {
+  /** Its peer ID */
+  ID: string
+  /** Where to dial it (multiaddrs without `/p2p/`) */
+  Addrs: string[]
+}
+
+/** The ports `dcx init` picked for a new repo's daemon */
+export interface InitPorts {
+  /** libp2p's TCP listener (the local profile; the server profile uses Kubo's 4001) */
+  swarm?: number
+  /** The Trustless Gateway */
+  gateway?: number
 }
 
 /**
  * The defaults a profile writes: `local` stays on loopback, `server` listens
- * on all interfaces for libp2p. The gateway, when an address is given, is on
- * loopback in both (as Kubo's is) and serves only what the repo holds.
+ * on all interfaces for libp2p (Kubo's port 4001). The ports given are kept,
+ * so that the daemon listens on the same address at every start; without
+ * one, local libp2p takes a port the OS picks. The gateway, when a port is
+ * given, is on loopback in both (as Kubo's is) and serves only what the
+ * repo holds. No peers to keep connected (`Peering.Peers`) until the user
+ * lists some.
  */
-export function defaultConfig (profile: RepoProfile, peerId: string, gateway?: string): RepoConfig {
+export function defaultConfig (profile: RepoProfile, peerId: string, ports: InitPorts = {}): RepoConfig {
   return {
     version: 1,
     profile,
     peerId,
-    listen: profile === 'server' ? ['/ip4/0.0.0.0/tcp/4001'] : ['/ip4/127.0.0.1/tcp/0'],
+    listen: profile === 'server' ? ['/ip4/0.0.0.0/tcp/4001'] : [`/ip4/127.0.0.1/tcp/${ports.swarm ?? 0}`],
     bootstrap: [],
     mdns: false,
-    ...(gateway !== undefined ? { Addresses: { Gateway: gateway }, Gateway: { NoFetch: true } } : {})
+    ...(ports.gateway !== undefined ? { Addresses: { Gateway: `/ip4/127.0.0.1/tcp/${ports.gateway}` }, Gateway: { NoFetch: true } } : {}),
+    Peering: { Peers: [] }
   }
 }
 

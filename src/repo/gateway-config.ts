@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { InvalidArgumentError } from '../errors.js'
 import { writeConfig } from './config.js'
+import { pickLoopbackPort } from './ports.js'
 import type { RepoConfig } from './config.js'
 
 /** The gateway settings a daemon runs with, from the repo config's Kubo-named keys */
@@ -14,56 +13,7 @@ export interface GatewaySettings {
   retrievalTimeoutMs: number
 }
 
-/** Lowest port picked for a gateway: below it sit many well-known services */
-const PORT_FLOOR = 10000
-/** Linux's default ephemeral range, when /proc does not say */
-const EPHEMERAL_DEFAULT: [number, number] = [32768, 60999]
-const PICK_TRIES = 64
 const DEFAULT_RETRIEVAL_TIMEOUT = '30s'
-
-/** The ports the OS hands out by itself (to port-0 listeners and outgoing connections) */
-async function ephemeralRange (): Promise<[number, number]> {
-  try {
-    const [low, high] = (await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')).trim().split(/\s+/).map(Number)
-    if (Number.isInteger(low) && Number.isInteger(high) && low <= high) return [low, high]
-  } catch {}
-  return process.platform === 'linux' ? EPHEMERAL_DEFAULT : [49152, 65535]
-}
-
-/** Whether nothing listens on 127.0.0.1:`port`; resolves with the port it got (for port 0, the OS's choice) */
-async function tryListen (port: number): Promise<number | undefined> {
-  return await new Promise(resolve => {
-    const server = createServer()
-    server.once('error', () => resolve(undefined))
-    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => {
-      const got = (server.address() as { port: number }).port
-      server.close(() => resolve(got))
-    })
-  })
-}
-
-/**
- * A free port on 127.0.0.1 for a new repo's gateway, kept in its config.
- * Chosen at random below the OS's ephemeral range: ports there are never
- * handed out by the OS itself (to a port-0 listener such as libp2p's, or to
- * an outgoing connection), so the port stays free for this repo's daemon;
- * the random choice among ~20,000 makes two repos' ports differ. Falls back
- * to a port the OS picks if none of the tries is free.
- */
-export async function pickGatewayAddress (): Promise<string> {
-  const [low, high] = await ephemeralRange()
-  const ranges: Array<[number, number]> = []
-  if (low - 1 - PORT_FLOOR >= 1000) ranges.push([PORT_FLOOR, low - 1])
-  if (65535 - high >= 1000) ranges.push([high + 1, 65535])
-  for (let i = 0; i < PICK_TRIES && ranges.length > 0; i++) {
-    const [from, to] = ranges[i % ranges.length]
-    const port = from + Math.floor(Math.random() * (to - from + 1))
-    if (await tryListen(port) !== undefined) return `/ip4/127.0.0.1/tcp/${port}`
-  }
-  const port = await tryListen(0)
-  if (port === undefined) throw new InvalidArgumentError('no free TCP port on 127.0.0.1 for the gateway: set Addresses.Gateway in config.json')
-  return `/ip4/127.0.0.1/tcp/${port}`
-}
 
 /** A Go duration as Kubo writes them ("30s", "1m30s", "500ms"), in ms */
 export function parseDuration (text: string): number | undefined {
@@ -101,7 +51,7 @@ export async function ensureGatewayConfig (file: string, config: RepoConfig): Pr
   if (config.Addresses?.Gateway !== undefined && config.Gateway?.NoFetch !== undefined) return config
   const updated: RepoConfig = {
     ...config,
-    Addresses: { ...config.Addresses, Gateway: config.Addresses?.Gateway ?? await pickGatewayAddress() },
+    Addresses: { ...config.Addresses, Gateway: config.Addresses?.Gateway ?? `/ip4/127.0.0.1/tcp/${await pickLoopbackPort('Addresses.Gateway')}` },
     Gateway: { ...config.Gateway, NoFetch: config.Gateway?.NoFetch ?? true }
   }
   await writeConfig(file, updated)

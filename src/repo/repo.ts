@@ -6,7 +6,7 @@ import { RepoBlockstore } from './blockstore.js'
 import { RepoDatastore } from './datastore.js'
 import { createReserve, ensureReserve, releaseReserve } from './reserve.js'
 import { defaultConfig, readConfig, writeConfig } from './config.js'
-import { pickGatewayAddress } from './gateway-config.js'
+import { pickLoopbackPort } from './ports.js'
 import { createIdentity, loadIdentity } from './identity.js'
 import { acquireRepoLock } from './lock.js'
 import { checkRepo } from './block-repo.js'
@@ -85,7 +85,10 @@ export async function initRepo (root: string, options: InitOptions = {}): Promis
       await datastore.open()
       await datastore.close()
       await createReserve(paths.reserve)
-      const config = defaultConfig(options.profile ?? 'local', identity.peerId, await pickGatewayAddress())
+      const profile = options.profile ?? 'local'
+      const gateway = await pickLoopbackPort('Addresses.Gateway')
+      const swarm = profile === 'local' ? await pickLoopbackPort('listen', [gateway]) : undefined
+      const config = defaultConfig(profile, identity.peerId, { gateway, swarm })
       // The config is written last: its presence is what makes a folder a repo.
       await writeConfig(paths.config, config)
       made = true

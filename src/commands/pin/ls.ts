@@ -1,21 +1,22 @@
 import { Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
 import { pinLsOp } from '../../ops/data/pin.js'
-import type { PinJson } from '../../ops/data/pin.js'
+import { kuboPinLs } from '../../ops/kubo.js'
 
 export default class PinLs extends DcxCommand {
   static override summary = 'List pins: <cid> <type>'
+  static override description = '--json prints Kubo\'s `{"Keys": {<cid>: {"Type", "Name"}}}`.'
   static override examples = ['<%= config.bin %> pin ls', '<%= config.bin %> pin ls --type recursive -q']
   static override flags = {
     type: Flags.string({ char: 't', options: ['all', 'recursive', 'direct'], default: 'all', description: 'which pins to list' }),
     quiet: Flags.boolean({ char: 'q', description: 'print only the CIDs' })
   }
 
-  async run (): Promise<PinJson[]> {
+  async run (): Promise<void> {
     const { flags } = await this.parse(PinLs)
     const out = await this.session(flags.repo).run(pinLsOp, { type: flags.type as 'all' | 'recursive' | 'direct' }, { signal: this.signal })
+    if (this.kuboJson(() => kuboPinLs(out))) return
     for (const pin of out) this.log(flags.quiet ? pin.cid : `${pin.cid} ${pin.type}`)
-    return out
   }
 
 }

@@ -23,6 +23,8 @@ export interface CarImportOptions extends AbortOptions, ProgressOptions<ImportPr
 export interface CarImportResult {
   file: string
   blocks: number
+  /** Bytes of those blocks */
+  bytes: number
   roots: Array<{
     cid: CID
     pinned: boolean
@@ -43,6 +45,7 @@ export async function importCar (file: string, blockstore: RepoBlockstore, pins:
   const seen = new Set<string>()
   let roots: CID[]
   let blocks = 0
+  let bytesRead = 0
   try {
     let stream: ReadStream
     try {
@@ -63,6 +66,7 @@ export async function importCar (file: string, blockstore: RepoBlockstore, pins:
         options.signal?.throwIfAborted()
         if (!(await matchesMultihash(cid.multihash, bytes))) throw new HashMismatchError(file, cid.toString())
         blocks++
+        bytesRead += bytes.length
         const key = multihashKey(cid)
         if (!seen.has(key)) {
           seen.add(key)
@@ -81,7 +85,7 @@ export async function importCar (file: string, blockstore: RepoBlockstore, pins:
     for (const cid of written) await blockstore.delete(cid).catch(() => {})
     throw err
   }
-  const result: CarImportResult = { file, blocks, roots: [] }
+  const result: CarImportResult = { file, blocks, bytes: bytesRead, roots: [] }
   for (const root of roots) {
     if (options.pinRoots === false) {
       result.roots.push({ cid: root, pinned: false })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { refuseRecord } from './not-files.js'
 import { defineOp } from '../operation.js'
 
 /** `cat`: the bytes of a file, or of a byte range of it */
@@ -14,6 +15,7 @@ export const catOp = defineOp({
   run: async (ctx, { target, offset, length }, { signal }): Promise<AsyncIterable<Uint8Array>> => {
     const { cat } = await import('../../data/cat.js')
     const path = await ctx.resolve(target, { signal })
+    await refuseRecord(ctx, path, { signal })
     await ctx.prefetch(path, { scope: 'entity', range: { offset: offset ?? 0, length }, signal })
     return cat(path, ctx.blocks, { offset, length, signal })
   }

@@ -2,18 +2,23 @@ import { z } from 'zod'
 import { InvalidArgumentError } from '../../errors.js'
 import { defineOp } from '../operation.js'
 
-/** `dag/export`: the DAG under a root CID as a CARv1 stream (depth first, each block once) */
+/**
+ * `dag/export`: the DAG under a root CID as a CARv1 stream (depth first,
+ * each block once). Reports `car:plan` (the blocks' bytes, when the root
+ * states them) and then `car:bytes` as blocks are written.
+ */
 export const dagExportOp = defineOp({
   name: 'dag/export',
   access: 'read',
   bytes: true,
   input: z.strictObject({ root: z.string().min(1) }),
-  run: async (ctx, { root }, { signal }): Promise<AsyncIterable<Uint8Array>> => {
-    const { exportCar } = await import('../../data/car/export.js')
+  run: async (ctx, { root }, { signal, onProgress }): Promise<AsyncIterable<Uint8Array>> => {
+    const [{ exportCar }, { dagBytes }] = await Promise.all([import('../../data/car/export.js'), import('../../data/dag-size.js')])
     const path = await ctx.resolve(root, { signal })
     if (path.segments.length > 0) throw new InvalidArgumentError(`dag export takes a root CID, not a path: ${root}`)
     await ctx.prefetch(path, { scope: 'all', signal })
-    return exportCar(path.cid, ctx.blocks, { signal })
+    onProgress?.({ type: 'car:plan', detail: { bytes: await dagBytes(path.cid, ctx.blocks, { signal }) ?? null } })
+    return exportCar(path.cid, ctx.blocks, { signal, onProgress: onProgress as any })
   }
 })
 
@@ -21,6 +26,8 @@ export const dagExportOp = defineOp({
 export interface ImportJson {
   file: string
   blocks: number
+  /** Bytes of those blocks */
+  bytes: number
   roots: Array<{ cid: string, pinned: boolean, missing?: string }>
 }
 
@@ -41,7 +48,7 @@ export const dagImportOp = defineOp({
     for (const file of files) {
       const r = await importCar(file, repo.blockstore, repo.pins, { pinRoots: pinRoots !== false, signal, onProgress: e => onProgress?.({ type: e.type, detail: { file, ...e.detail } }) })
       for (const root of r.roots) if (root.pinned && ctx.online) ctx.node().provide(root.cid)
-      out.push({ file, blocks: r.blocks, roots: r.roots.map(x => ({ cid: x.cid.toString(), pinned: x.pinned, missing: x.missing?.toString() })) })
+      out.push({ file, blocks: r.blocks, bytes: r.bytes, roots: r.roots.map(x => ({ cid: x.cid.toString(), pinned: x.pinned, missing: x.missing?.toString() })) })
     }
     return out
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { refuseRecord } from './not-files.js'
 import { defineOp, only } from '../operation.js'
 import type { GetResult } from '../../data/get.js'
 
@@ -19,6 +20,7 @@ export const getOp = defineOp({
   run: async (ctx, { target, output, maxEntries }, { signal, onProgress }): Promise<GetResult> => {
     const { defaultOutputName, get } = await import('../../data/get.js')
     const path = await ctx.resolve(target, { signal })
+    await refuseRecord(ctx, path, { signal })
     await ctx.prefetch(path, { scope: 'all', signal })
     return await get(path, output ?? defaultOutputName(path), ctx.blocks, { signal, maxEntries, onProgress: only(['get:plan', 'get:bytes'], onProgress) as any })
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { refuseRecord } from './not-files.js'
 import { defineOp } from '../operation.js'
 
 /** One entry `ls` lists (size a string, or undefined for a directory) */
@@ -7,6 +8,8 @@ export interface LsJson {
   name: string
   type: string
   size?: string
+  /** A symlink's target */
+  target?: string
 }
 
 /** `ls`: a directory's entries, or the one file a CID names */
@@ -17,9 +20,10 @@ export const lsOp = defineOp({
   run: async (ctx, { target }, { signal }): Promise<LsJson[]> => {
     const { ls } = await import('../../data/ls.js')
     const path = await ctx.resolve(target, { signal })
+    await refuseRecord(ctx, path, { signal })
     await ctx.prefetch(path, { scope: 'entity', signal })
     const out: LsJson[] = []
-    for await (const e of ls(path, ctx.blocks, { signal })) out.push({ cid: e.cid.toString(), name: e.name, type: e.type, size: e.size?.toString() })
+    for await (const e of ls(path, ctx.blocks, { signal })) out.push({ cid: e.cid.toString(), name: e.name, type: e.type, size: e.size?.toString(), target: e.target })
     return out
   }
 })

@@ -69,6 +69,8 @@ export interface PinCheckJson {
   cid: string
   ok: boolean
   problem?: string
+  /** The block that is missing or damaged */
+  block?: string
 }
 
 /** `pin/verify`: re-hash every pinned block and check every recursive pin is whole */
@@ -83,7 +85,7 @@ export const pinVerifyOp = defineOp({
     const { verifyPins } = await import('../../data/verify.js')
     const repo = ctx.repo()
     const rows: PinCheckJson[] = []
-    for await (const { pin, problem } of verifyPins(repo.pins, repo.blockstore, { signal })) rows.push({ cid: pin.cid.toString(), ok: problem == null, problem: problem?.problem })
+    for await (const { pin, problem } of verifyPins(repo.pins, repo.blockstore, { signal })) rows.push({ cid: pin.cid.toString(), ok: problem == null, problem: problem?.problem, block: problem?.cid })
     return rows
   }
 })

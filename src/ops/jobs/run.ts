@@ -146,7 +146,7 @@ export const runOp = defineOp({
       if (previous !== undefined && await repo.blockstore.has(previous)) {
         summary = await summarize({ job, spec, receipt: { cid: previous, value: await loadReceipt(previous, repo.blockstore) }, cached: true }, repo.blockstore, { signal })
       } else {
-        const remote = await runRemote(ctx.node().node, repo.jobs, spec, moduleBytes, on, { replicas, signal })
+        const remote = await runRemote(ctx.node().node, repo.jobs, spec, moduleBytes, on, { replicas, signal, onPhase: phase => onProgress?.({ type: 'run:remote', detail: phase }) })
         summary = { ...await summarize(remote, repo.blockstore, { signal }), attempts: remote.attempts, agreement: remote.agreement }
       }
     }

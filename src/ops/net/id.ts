@@ -6,6 +6,8 @@ export interface IdJson {
   ID: string
   PublicKey: string
   Addresses?: string[]
+  /** The protocols the daemon speaks */
+  Protocols?: string[]
 }
 
 /** `id`: who this repo is; in the daemon, also its listen addresses */
@@ -16,7 +18,11 @@ export const idOp = defineOp({
   run: async (ctx): Promise<IdJson> => {
     const identity = await ctx.identity()
     const out: IdJson = { ID: identity.peerId, PublicKey: identity.publicKey }
-    if (ctx.online) out.Addresses = ctx.node().node.libp2p.getMultiaddrs().map(a => a.toString())
+    if (ctx.online) {
+      const { libp2p } = ctx.node().node
+      out.Addresses = libp2p.getMultiaddrs().map(a => a.toString())
+      out.Protocols = libp2p.getProtocols().sort()
+    }
     return out
   }
 })
