@@ -109,6 +109,13 @@ export class HashMismatchError extends DcxError {
   }
 }
 
+/** A block file in the repo whose bytes do not hash to its name: the disk or someone changed it */
+export class CorruptBlockError extends DcxError {
+  constructor (cid: string) {
+    super(`block ${cid} in the repo does not match its hash: its file is damaged, nothing was recorded; \`dcx repo verify\` lists every damaged block`, 'ERR_CORRUPT_BLOCK')
+  }
+}
+
 export class UnsupportedHashError extends DcxError {
   constructor (code: number) {
     super(`hash function 0x${code.toString(16)} is not supported (supported: sha2-256, sha2-512, blake2b-256, identity)`, 'ERR_UNSUPPORTED_HASH')
