@@ -202,8 +202,10 @@ export async function * addPaths (paths: string[], blockstore: WritableStorage, 
 
 async function * importPlanned (entries: LocalEntry[], blockstore: WritableStorage, hashes: HashPool | undefined, options: AddOptions): AsyncGenerator<Added> {
   const buffers = new ChunkBuffers(chunkSizeOf(options))
+  // a store that may keep the bytes it is given (one in memory) gets buffers of their own
+  const recycle = releasesBytes(blockstore) ? buffers.give : undefined
   const imported = importer(candidates(entries, buffers, options), blockstore, {
-    ...importerOptions(options, { hashes, recycle: buffers.give }),
+    ...importerOptions(options, { hashes, recycle }),
     chunker: precut,
     wrapWithDirectory: options.wrapWithDirectory === true
   })
@@ -249,7 +251,17 @@ export async function * addAndPin (paths: string[], blockstore: WritableStorage,
   for (const cid of roots) await pins?.add(cid, { knownComplete: true })
 }
 
+/** A store whose `put` keeps no reference to the bytes once it resolves (`RepoBlockstore`, `discardStore`) */
+export interface ReleasesBytes {
+  readonly releasesBytes: true
+}
+
+function releasesBytes (store: WritableStorage): boolean {
+  return (store as Partial<ReleasesBytes>).releasesBytes === true
+}
+
 /** A store that keeps nothing: `--only-hash` computes CIDs without writing blocks */
-export const discardStore: WritableStorage = {
+export const discardStore: WritableStorage & ReleasesBytes = {
+  releasesBytes: true,
   put: async (cid) => cid
 }
