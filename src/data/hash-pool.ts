@@ -29,6 +29,7 @@ export class HashPool {
   private seq = 0
   private readonly waiting = new Map<number, Waiting>()
   private failure: Error | undefined
+  private closed = false
 
   constructor (private readonly threads = defaultHashThreads()) {}
 
@@ -49,6 +50,7 @@ export class HashPool {
   }
 
   private fail (err: Error): void {
+    if (this.closed) return
     this.failure ??= err
     for (const w of this.waiting.values()) w.reject(err)
     this.waiting.clear()
@@ -70,11 +72,17 @@ export class HashPool {
     })
   }
 
-  /** Ends the threads; hashes still waiting fail */
+  /**
+   * Ends the threads. An add closes its pool when it is over, failed or
+   * not; hashes still waiting then (an add that failed) are left unsettled
+   * rather than rejected, so that nothing is left to reject unobserved.
+   */
   async close (): Promise<void> {
+    this.closed = true
+    this.failure ??= new Error('the hash pool is closed')
     const workers = this.workers
     this.workers = []
-    this.fail(new Error('the hash pool was closed'))
+    this.waiting.clear()
     await Promise.all(workers.map(async w => await w.terminate()))
   }
 }
