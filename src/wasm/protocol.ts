@@ -62,6 +62,8 @@ export interface WorkerInput {
   control: SharedArrayBuffer
   data: SharedArrayBuffer
   liveOutput: boolean
+  /** Post how many input bytes the job's thread read from host files itself (for progress) */
+  reportReads: boolean
   preopen: boolean
 }
 
@@ -119,5 +121,7 @@ export type WorkerMessage =
   | { type: 'more', offset: number }
   /** The worker read from an extent's host file: check it (no answer; the result waits for the checks) */
   | { type: 'check', source: number, check: string }
+  /** The worker read this many bytes of inputs from host files (no answer) */
+  | { type: 'input-read', bytes: number }
   | { type: 'stdout' | 'stderr', chunk: Uint8Array }
   | { type: 'host-error', message: string }

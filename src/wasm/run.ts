@@ -107,7 +107,7 @@ export interface RunOptions {
   signal?: AbortSignal
   /** Where large outputs spill; defaults to the OS temp dir */
   spillDir?: string
-  /** Called with the number of input bytes handed to the job, each time a window is served */
+  /** Called with the number of input bytes handed to the job, each time a window is served or read */
   onInputRead?: (bytes: number) => void
   /** Called with stdout/stderr bytes as the job writes them */
   onStdout?: (chunk: Uint8Array) => void
@@ -310,6 +310,7 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
     control,
     data,
     liveOutput: options.onStdout !== undefined || options.onStderr !== undefined,
+    reportReads: options.onInputRead !== undefined,
     preopen: options.noPreopen !== true
   }
   const started = performance.now()
@@ -456,6 +457,7 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
             if (answer === undefined) failed(new RuntimeHostError('the worker asked for more of an answer that was done'))
             else page(msg.offset)
             break
+          case 'input-read': options.onInputRead?.(msg.bytes); break
           case 'stdout': options.onStdout?.(msg.chunk); break
           case 'stderr': options.onStderr?.(msg.chunk); break
           case 'host-error': finish(() => reject(new RuntimeHostError(msg.message))); break

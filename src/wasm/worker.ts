@@ -80,7 +80,8 @@ function directSource (source: number): DirectSource {
       return decodeExtents(pages(`locating input source ${source}`))
     },
     fetch: (offset, length) => fetchSync(source, offset, length),
-    check: (check) => post({ type: 'check', source, check })
+    check: (check) => post({ type: 'check', source, check }),
+    read: input.reportReads ? (bytes) => post({ type: 'input-read', bytes }) : undefined
   }
 }
 

@@ -93,9 +93,9 @@ describe('direct inputs: bytes the job reads from host files itself', () => {
     return { file, reads, checks }
   }
 
-  const copy = async (file: LazyFile): Promise<string> => {
+  const copy = async (file: LazyFile, onInputRead?: (bytes: number) => void): Promise<string> => {
     const prepared = await prepareModule(wasm(PROGRAMS, 'copy'), { memoryLimit: 2 ** 26 })
-    const r = await runModule(prepared, { args: ['copy', '/inputs', '/outputs/copy.bin'], mounts: [{ path: '/inputs', node: file }] })
+    const r = await runModule(prepared, { args: ['copy', '/inputs', '/outputs/copy.bin'], mounts: [{ path: '/inputs', node: file }], onInputRead })
     try {
       expect(r.status).toBe('exit')
       const hash = createHash('sha256')
@@ -109,7 +109,10 @@ describe('direct inputs: bytes the job reads from host files itself', () => {
 
   it('reads host files itself, takes only what they do not hold through read, and checks each file it read', async () => {
     const { file, reads, checks } = input()
-    expect(await copy(file)).toBe(expected)
+    let reported = 0
+    expect(await copy(file, n => { reported += n })).toBe(expected)
+    // progress counts the bytes read from host files and through read alike
+    expect(reported).toBe(size)
     expect(reads.every(([offset]) => offset >= 3 * MiB && offset < 4 * MiB)).toBe(true)
     expect(reads.length).toBeGreaterThan(0)
     expect(checks).toEqual(['a', 'b'])

@@ -116,6 +116,8 @@ export interface DirectSource {
   fetch: (offset: number, length: number) => Uint8Array
   /** The guest is about to see bytes of a host file: the main thread checks them */
   check: (check: string) => void
+  /** Bytes read from host files, for progress */
+  read?: (bytes: number) => void
 }
 
 /**
@@ -208,6 +210,7 @@ export class DirectContent implements FileContent {
           // a large read: from the host file straight into the guest's memory
           const n = Math.min(want - done, left)
           if (readHostFile(e.path, dst.subarray(done, done + n), position) === n) {
+            this.source.read?.(n)
             done += n
             continue
           }
@@ -215,6 +218,7 @@ export class DirectContent implements FileContent {
           const n = Math.min(w.size, left)
           const bytes = w.buffer.subarray(0, n)
           if (readHostFile(e.path, bytes, position) === n) {
+            this.source.read?.(n)
             this.fill(at, bytes)
             continue
           }
