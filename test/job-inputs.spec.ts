@@ -84,7 +84,7 @@ describe('job inputs read from the repo\'s block files', () => {
     await writeFile(path, block)
     const r = await dcx(['run', WORDCOUNT, '--input', cid], { repo: t.repo })
     expect(r.code).toBe(1)
-    expect(r.stderr).toBe(`Error: block ${leaf.toString()} in the repo does not match its hash: its file is damaged, nothing was recorded; \`dcx repo verify\` lists every damaged block\n`)
+    expect(r.stderr).toBe(`Error: block ${leaf.toString()} in the repo does not match its hash (its file is damaged): nothing was served or recorded from it; \`dcx repo verify\` lists damaged blocks, remove the file it names and fetch or import the block again\n`)
     expect((await ok(['receipt', 'ls', '--json'], { repo: t.repo })).stdout).not.toContain(cid)
   })
 
