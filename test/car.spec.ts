@@ -6,6 +6,7 @@ import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FIXTURES, dcx, errorLine, ok, tempRepo } from './helpers/cli.js'
+import { importResult, lsLinks } from './helpers/kubo.js'
 
 const CARS = join(FIXTURES, 'car')
 let repo: string
@@ -14,8 +15,12 @@ let cleanup: () => Promise<void>
 beforeEach(async () => { ({ repo, dir, cleanup } = await tempRepo()) })
 afterEach(async () => cleanup())
 
-const stat = async (): Promise<{ NumObjects: number, Pins: number }> => JSON.parse((await ok(['repo', 'stat', '--json'], { repo })).stdout)
-const importJson = async (file: string): Promise<any> => JSON.parse((await ok(['dag', 'import', '--json', join(CARS, file)], { repo })).stdout)[0]
+/** The block count (Kubo's repo stat) and the pin count (pin ls) */
+const stat = async (): Promise<{ NumObjects: number, Pins: number }> => ({
+  NumObjects: JSON.parse((await ok(['repo', 'stat', '--json'], { repo })).stdout).NumObjects,
+  Pins: (await ok(['pin', 'ls', '-q'], { repo })).stdout.split('\n').filter(l => l !== '').length
+})
+const importJson = async (file: string): Promise<any> => importResult((await ok(['dag', 'import', '--json', '--stats', join(CARS, file)], { repo })).stdout)
 
 async function carBytes (roots: CID[], blocks: Array<{ cid: CID, bytes: Uint8Array }>): Promise<Uint8Array> {
   const { writer, out } = CarWriter.create(roots)
@@ -38,7 +43,7 @@ describe('dag import of CARs written by Kubo and go-car', () => {
     const r = await importJson('single-layer-hamt-with-multi-block-files.car')
     expect(r.blocks).toBe(243)
     const root = 'bafybeidbclfqleg2uojchspzd4bob56dqetqjsj27gy2cq3klkkgxtpn4i'
-    const ls = JSON.parse((await ok(['ls', root, '--json'], { repo })).stdout)
+    const ls = lsLinks((await ok(['ls', root, '--json'], { repo })).stdout)
     expect(ls.length).toBeGreaterThan(100)
     const one = ls[0]
     const bytes = (await ok(['cat', `${root}/${one.name}`], { repo })).stdoutBytes
@@ -146,8 +151,8 @@ describe('dag export', () => {
     await ok(['dag', 'export', root, '-o', car], { repo })
     const second = await tempRepo()
     try {
-      const r = JSON.parse((await ok(['dag', 'import', '--json', car], { repo: second.repo })).stdout)
-      expect(r[0].roots).toEqual([{ cid: root, pinned: true }])
+      const r = importResult((await ok(['dag', 'import', '--json', car], { repo: second.repo })).stdout)
+      expect(r.roots).toEqual([{ cid: root, pinned: true }])
       const text = (await ok(['cat', `${root}/poems/tides.txt`], { repo: second.repo })).stdout
       expect(text).toBe(await readFile(join(FIXTURES, 'books/poems/tides.txt'), 'utf8'))
     } finally {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dcx, errorLine, FIXTURES, ok, tempRepo } from './helpers/cli.js'
 import { startDaemon, type RunningDaemon } from './helpers/daemon.js'
+import { gcRemoved } from './helpers/kubo.js'
 
 describe('dcx daemon', () => {
   let a: Awaited<ReturnType<typeof tempRepo>>
@@ -72,16 +73,16 @@ describe('dcx daemon', () => {
     expect((await ok(['peers', 'disconnect', da.peerId], { repo: b.repo })).stdout).toBe(`disconnected from ${da.peerId}\n`)
     // B's connection is closed and B does not dial again; A may (the DHT keeps
     // its neighbours connected), as a Kubo peer may after `swarm disconnect`
-    const left = JSON.parse((await ok(['peers', 'ls', '--json'], { repo: b.repo })).stdout)
-    expect(left.filter((c: any) => c.peer === da.peerId && c.direction === 'outbound')).toEqual([])
+    const left = JSON.parse((await ok(['peers', 'ls', '--json', '--direction'], { repo: b.repo })).stdout).Peers
+    expect(left.filter((c: any) => c.Peer === da.peerId && c.Direction === 2)).toEqual([])
   })
 
   it('takes adds, pins and gc through its API while it holds the repo', async () => {
     const added = (await ok(['add', '-Q', join(FIXTURES, 'sales.csv')], { repo: a.repo })).stdout.trim()
     expect((await ok(['pin', 'ls', '-q'], { repo: a.repo })).stdout).toContain(added)
     await ok(['pin', 'rm', added], { repo: a.repo })
-    const gc = JSON.parse((await ok(['repo', 'gc', '--json'], { repo: a.repo })).stdout)
-    expect(gc.removed).toContain(added)
+    const gc = gcRemoved((await ok(['repo', 'gc', '--json'], { repo: a.repo })).stdout)
+    expect(gc).toContain(added)
   })
 
   it('pins a DAG it lacks by fetching it from a peer', async () => {
@@ -96,7 +97,7 @@ describe('dcx daemon', () => {
     expect((await ok(['pin', 'ls', '-q'], { repo: a.repo })).stdout).toContain(root)
     expect((await ok(['repo', 'verify'], { repo: a.repo })).stdout).toBe('verified repo integrity\n')
     expect((await ok(['pin', 'verify'], { repo: a.repo })).stdout).toContain(`${root} ok`)
-    expect(JSON.parse((await ok(['repo', 'stat', '--json'], { repo: a.repo })).stdout).Pins).toBeGreaterThanOrEqual(2)
+    expect((await ok(['pin', 'ls', '-q'], { repo: a.repo })).stdout.trim().split('\n').length).toBeGreaterThanOrEqual(2)
     const missing = await dcx(['dag', 'import', join(FIXTURES, 'no-such.car')], { repo: a.repo })
     expect(missing.code).toBe(1)
     expect(errorLine(missing)).toMatch(/no-such\.car: no such file/)

@@ -69,6 +69,13 @@ const CASES: Case[] = [
   { name: 'repo stat', args: ['repo', 'stat'] },
   { name: 'repo verify', args: ['repo', 'verify'] },
   { name: 'repo gc', args: ['repo', 'gc', '--json'] },
+  { name: 'config get', args: ['config', 'mdns'] },
+  { name: 'config get --json', args: ['config', 'Peering', '--json'] },
+  { name: 'config set', args: ['config', 'Gateway.RetrievalTimeout', '40s'] },
+  { name: 'config set --json', args: ['config', '--json', 'bootstrap', '[]'] },
+  { name: 'config show', args: ['config', 'show'] },
+  { name: 'bad: config of a key not set', args: ['config', 'Gateway.Nope'] },
+  { name: 'bad: config of a value the key does not take', args: ['config', '--bool', 'mdns', 'maybe'] },
   // the bad inputs of test/bad-input.spec.ts
   { name: 'bad: a wrong CID to cat', args: ['cat', 'bafyNOTACID'] },
   { name: 'bad: a wrong CID to pin add', args: ['pin', 'add', 'hello'] },

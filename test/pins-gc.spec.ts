@@ -3,6 +3,7 @@ import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { dcx, errorLine, ok, tempRepo } from './helpers/cli.js'
+import { gcRemoved, lsLinks } from './helpers/kubo.js'
 
 let repo: string
 let dir: string
@@ -24,7 +25,7 @@ describe('pins and gc', () => {
     await writeFile(join(dir, 'two/only-two.txt'), 'two\n')
     const one = await add('-r', '--chunker', 'size-100000', join(dir, 'one'))
     const two = await add('-r', '--chunker', 'size-100000', join(dir, 'two'))
-    const entries = JSON.parse((await ok(['ls', one, '--json'], { repo })).stdout)
+    const entries = lsLinks((await ok(['ls', one, '--json'], { repo })).stdout)
     const onlyOne = entries.find((e: any) => e.name === 'only-one.txt').cid
     const sharedCid = entries.find((e: any) => e.name === 'shared.bin').cid
     await ok(['repo', 'gc'], { repo })
@@ -32,13 +33,13 @@ describe('pins and gc', () => {
 
     await ok(['pin', 'rm', one], { repo })
     const gc = await ok(['repo', 'gc', '--json'], { repo })
-    const removed: string[] = JSON.parse(gc.stdout).removed
+    const removed = gcRemoved(gc.stdout)
     // one's directory node and only-one.txt go; the shared file's blocks stay for two
     expect(removed).toContain(onlyOne)
     expect(removed).not.toContain(sharedCid)
     expect(removed).toHaveLength(2)
     expect(await blocks()).toBe(before - 2)
-    expect(JSON.parse((await ok(['repo', 'gc', '--json'], { repo })).stdout).removed).toEqual([])
+    expect(gcRemoved((await ok(['repo', 'gc', '--json'], { repo })).stdout)).toEqual([])
     expect((await ok(['cat', `${two}/shared.bin`], { repo })).stdoutBytes).toEqual(shared)
     await ok(['pin', 'verify'], { repo })
     const r = await dcx(['cat', `${one}/only-one.txt`], { repo })
@@ -62,7 +63,7 @@ describe('pins and gc', () => {
     await writeFile(join(dir, 'p/sub/x.txt'), 'x\n')
     await writeFile(join(dir, 'p/y.txt'), 'y\n')
     const root = await add('-r', join(dir, 'p'))
-    const sub = JSON.parse((await ok(['ls', root, '--json'], { repo })).stdout).find((e: any) => e.name === 'sub').cid
+    const sub = lsLinks((await ok(['ls', root, '--json'], { repo })).stdout).find(e => e.name === 'sub')!.cid
     await ok(['pin', 'add', sub], { repo })
     await ok(['pin', 'rm', root], { repo })
     await ok(['repo', 'gc'], { repo })
@@ -74,10 +75,10 @@ describe('pins and gc', () => {
     await mkdir(join(dir, 'd'))
     await writeFile(join(dir, 'd/z.txt'), 'z\n')
     const root = await add('-r', join(dir, 'd'), '--pin=false')
-    const z = JSON.parse((await ok(['ls', root, '--json'], { repo })).stdout)[0].cid
+    const z = lsLinks((await ok(['ls', root, '--json'], { repo })).stdout)[0].cid
     expect((await ok(['pin', 'ls', '-q'], { repo })).stdout.trim()).toBe('')
     await ok(['pin', 'add', '--no-recursive', root], { repo })
-    const removed = JSON.parse((await ok(['repo', 'gc', '--json'], { repo })).stdout).removed
+    const removed = gcRemoved((await ok(['repo', 'gc', '--json'], { repo })).stdout)
     expect(removed).toContain(z)
     expect(await blocks()).toBe(1)
     const ls = await dcx(['ls', root], { repo })

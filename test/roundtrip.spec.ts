@@ -3,6 +3,7 @@ import { mkdir, readFile, readdir, readlink, stat, symlink, writeFile } from 'no
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dcx, errorLine, ok, tempRepo } from './helpers/cli.js'
+import { jsonLines } from './helpers/kubo.js'
 
 let repo: string
 let dir: string
@@ -92,9 +93,9 @@ describe('add then get', () => {
 
   it('--json gives one object per added item', async () => {
     const r = await ok(['add', '-r', '--json', join(tree, 'a')], { repo })
-    const items = JSON.parse(r.stdout)
-    expect(items.at(-1).name).toBe('a')
-    expect(items.map((i: any) => i.name)).toContain('a/b/c/deep.txt')
+    const items = jsonLines(r.stdout)
+    expect(items.at(-1).Name).toBe('a')
+    expect(items.map(i => i.Name)).toContain('a/b/c/deep.txt')
   })
 
   it('-n computes the same CIDs without writing a block', async () => {

@@ -10,6 +10,8 @@ import { executorPolicy } from '../net/jobs/policy.js'
 import { JobService } from '../net/jobs/server.js'
 import { createNameService } from '../net/names.js'
 import { createNode } from '../net/node.js'
+import { startPeering } from '../net/peering.js'
+import { peeringPeers } from '../repo/config-keys.js'
 import { Keystore } from '../repo/keystore.js'
 import { openRepo, readIdentity } from '../repo/repo.js'
 import { OPERATIONS } from './table.js'
@@ -95,9 +97,11 @@ export async function startDaemon (root: string, options: StartOptions = {}): Pr
   let node: DcxNode | undefined
   try {
     const policy = executorPolicy(repo.config.executor)
+    const peers = peeringPeers(repo.config)
     node = await createNode({ config: repo.config, privateKey: identity.privateKey, blockstore: repo.blockstore as any, datastore: repo.datastore })
     const live = node
     const jobs = await jobContext(repo, identity)
+    const peering = await startPeering(live, peers, { log: options.log })
     const executor = new JobService({ node: live, jobs, policy, log: options.log })
     await executor.start()
     const keystore = new Keystore(root)
@@ -119,6 +123,7 @@ export async function startDaemon (root: string, options: StartOptions = {}): Pr
       stop: async () => {
         clearInterval(timer)
         providing.abort()
+        peering.stop()
         try {
           await gateway?.close()
           const closed = new Promise<void>(resolve => api.close(() => resolve()))

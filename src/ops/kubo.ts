@@ -123,11 +123,15 @@ export function kuboId (id: IdJson): KuboValue[] {
   return [{ ID: id.ID, PublicKey: id.PublicKey, Addresses: id.Addresses ?? null, AgentVersion: `dcx/${DCX_VERSION}`, Protocols: id.Protocols ?? null }]
 }
 
-/** `swarm peers`: `connInfos`, sorted by address, with Kubo's empty `Identify` */
-export function kuboSwarmPeers (peers: PeerJson[]): KuboValue[] {
+/** Go's `network.Direction`, as `swarm peers --direction` prints it */
+const DIRECTION = { inbound: 1, outbound: 2 } as const
+
+/** `swarm peers`: `connInfos`, sorted by address, with Kubo's empty `Identify`; with `--direction`, each connection's `Direction` */
+export function kuboSwarmPeers (peers: PeerJson[], options: { direction?: boolean } = {}): KuboValue[] {
   const rows = peers.map(p => ({
     Addr: p.addr,
     Peer: p.peer,
+    ...(options.direction === true ? { Direction: DIRECTION[p.direction] } : {}),
     Identify: { ID: '', PublicKey: '', Addresses: null, AgentVersion: '', Protocols: null }
   })).sort((a, b) => a.Addr < b.Addr ? -1 : a.Addr > b.Addr ? 1 : 0)
   return [{ Peers: rows }]
@@ -141,4 +145,14 @@ export function kuboSwarmResult (verb: 'connect' | 'disconnect', peer: string): 
 /** `routing findprovs`: a `QueryEvent` of type `Provider` (4) per provider (Go writes its map's keys sorted) */
 export function kuboFindProvs (found: Array<{ peer: string, addrs: string[] }>): KuboValue[] {
   return found.map(p => ({ Extra: '', ID: '', Responses: [{ Addrs: p.addrs, ID: p.peer }], Type: 4 }))
+}
+
+/** `config <key> [<value>]` with `--enc=json`: `ConfigField` */
+export function kuboConfigField (field: { Key: string, Value: unknown }): KuboValue[] {
+  return [{ Key: field.Key, Value: field.Value }]
+}
+
+/** A config value as Kubo's text output writes it (`config.HumanOutput`): a string as it is, anything else as indented JSON */
+export function kuboConfigValue (value: unknown): string {
+  return typeof value === 'string' ? value.replace(/^\n+|\n+$/g, '') : JSON.stringify(value, null, 2)
 }

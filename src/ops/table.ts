@@ -13,6 +13,7 @@ import { verifyOp } from './jobs/verify.js'
 import { idOp } from './net/id.js'
 import { keyGenOp, keyListOp, keyRmOp } from './net/keys.js'
 import { namePublishOp, nameResolveOp } from './net/names.js'
+import { configOp, configShowOp } from './repo/config.js'
 import { findProvsOp, swarmConnectOp, swarmDisconnectOp, swarmPeersOp } from './net/swarm.js'
 import type { Operation } from './operation.js'
 
@@ -25,5 +26,6 @@ export const OPERATIONS: ReadonlyMap<string, Operation<any, any>> = new Map([
   addOp, catOp, lsOp, getOp, dagExportOp, dagImportOp, dagGetOp, blockFetchOp,
   pinAddOp, pinLsOp, pinRmOp, pinVerifyOp, repoGcOp, repoStatOp, repoVerifyOp,
   runOp, verifyOp, receiptLsOp, receiptShowOp, receiptExportOp,
-  idOp, swarmPeersOp, swarmConnectOp, swarmDisconnectOp, findProvsOp, namePublishOp, nameResolveOp, keyGenOp, keyListOp, keyRmOp
+  idOp, swarmPeersOp, swarmConnectOp, swarmDisconnectOp, findProvsOp, namePublishOp, nameResolveOp, keyGenOp, keyListOp, keyRmOp,
+  configOp, configShowOp
 ].map(op => [op.name, op as Operation<any, any>]))

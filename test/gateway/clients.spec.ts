@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FIXTURES, ok, PROJECT, tempRepo } from '../helpers/cli.js'
 import { startDaemon, type RunningDaemon } from '../helpers/daemon.js'
 import { gatewayUrl, get } from '../helpers/gateway.js'
+import { lsLinks } from '../helpers/kubo.js'
 
 const BOOKS = join(FIXTURES, 'books')
 const HAMT = 'bafybeidbclfqleg2uojchspzd4bob56dqetqjsj27gy2cq3klkkgxtpn4i'
@@ -89,14 +90,14 @@ describe('IPFS clients against the gateway', () => {
       expect(listing.status).toBe(200)
       const node = dagPb.decode(new Uint8Array(await listing.arrayBuffer()))
       expect(node.Links.map(l => l.Name).sort()).toEqual((await readdir(join(BOOKS, 'poems'))).sort())
-      const expected = JSON.parse((await ok(['ls', `${books}/poems`, '--json'], { repo: r.repo })).stdout)
+      const expected = lsLinks((await ok(['ls', `${books}/poems`, '--json'], { repo: r.repo })).stdout)
       expect(node.Links.map(l => [l.Name, l.Hash.toString()]).sort()).toEqual(expected.map((e: any) => [e.name, e.cid]).sort())
 
       // a HAMT-sharded directory: verified-fetch reads every shard from the gateway to list it
       const hamt = await vfetch(`ipfs://${HAMT}/`, { allowLocal: true, allowInsecure: true })
       expect(hamt.status).toBe(200)
       const entries = dagPb.decode(new Uint8Array(await hamt.arrayBuffer())).Links.map(l => [l.Name, l.Hash.toString()])
-      const ls = JSON.parse((await ok(['ls', HAMT, '--json'], { repo: r.repo })).stdout)
+      const ls = lsLinks((await ok(['ls', HAMT, '--json'], { repo: r.repo })).stdout)
       expect(entries.sort()).toEqual(ls.map((e: any) => [e.name, e.cid]).sort())
     } finally {
       await vfetch.stop()

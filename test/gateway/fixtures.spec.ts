@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FIXTURES, ok, tempRepo } from '../helpers/cli.js'
 import { startDaemon, type RunningDaemon } from '../helpers/daemon.js'
 import { carContents, gatewayUrl, get } from '../helpers/gateway.js'
+import { importResult, lsLinks } from '../helpers/kubo.js'
 
 const CARS = join(FIXTURES, 'car')
 /** The gateway-conformance fixtures (the go-car ones are CARv2 or broken on purpose) */
@@ -46,7 +47,7 @@ describe('the Trustless Gateway on the gateway-conformance fixtures', () => {
   let d: RunningDaemon
   let gw: string
   const roots = new Map<string, string>()
-  const ls = async (path: string): Promise<Array<{ name: string, cid: string }>> => JSON.parse((await ok(['ls', path, '--json'], { repo: r.repo })).stdout)
+  const ls = async (path: string): Promise<Array<{ name: string, cid: string }>> => lsLinks((await ok(['ls', path, '--json'], { repo: r.repo })).stdout)
   const cidOf = async (dir: string, name: string): Promise<string> => (await ls(dir)).find(e => e.name === name)!.cid
   /** The CIDs of a CAR response, in order */
   const carCids = async (path: string, init: RequestInit = {}): Promise<string[]> => {
@@ -58,8 +59,8 @@ describe('the Trustless Gateway on the gateway-conformance fixtures', () => {
   beforeAll(async () => {
     r = await tempRepo()
     for (const f of CONFORMANCE) {
-      const out = JSON.parse((await ok(['dag', 'import', join(CARS, f), '--json'], { repo: r.repo })).stdout)
-      roots.set(f, (out.roots ?? out[0]?.roots)[0].cid)
+      const out = importResult((await ok(['dag', 'import', join(CARS, f), '--json'], { repo: r.repo })).stdout)
+      roots.set(f, out.roots[0].cid)
     }
     d = await startDaemon(r.repo)
     gw = gatewayUrl(d)
