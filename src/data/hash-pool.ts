@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
+import { distFile } from '../package-root.js'
 
 interface Waiting {
   resolve: (r: { digest: Uint8Array, bytes: Uint8Array }) => void
@@ -36,7 +37,7 @@ export class HashPool {
   private start (): Worker[] {
     if (this.workers.length > 0) return this.workers
     for (let i = 0; i < this.threads; i++) {
-      const worker = new Worker(new URL('./hash-worker.js', import.meta.url))
+      const worker = new Worker(distFile('data/hash-worker.js'))
       worker.on('message', ({ id, bytes, digest }: { id: number, bytes: Uint8Array, digest: Uint8Array }) => {
         const w = this.waiting.get(id)
         this.waiting.delete(id)

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { EntryNames } from '../data/entry-names.js'
 import { DcxError } from '../errors.js'
+import { distFile } from '../package-root.js'
 import { RuntimeHostError } from './errors.js'
 import { HOST_STACK_MB } from './abi.js'
 import { encodeExtents } from './extents.js'
@@ -316,7 +317,7 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
     preopen: options.noPreopen !== true
   }
   const started = performance.now()
-  const worker = new Worker(new URL('./worker.js', import.meta.url), {
+  const worker = new Worker(distFile('wasm/worker.js'), {
     workerData: input,
     resourceLimits: {
       // V8 counts linear memory as external memory against this limit and

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { defineOp } from '../operation.js'
 
 /**
@@ -10,7 +10,7 @@ export const dagGetOp = defineOp({
   name: 'dag/get',
   access: 'read',
   bytes: true,
-  input: z.strictObject({ target: z.string().min(1), codec: z.enum(['dag-json', 'dag-cbor']).optional() }),
+  input: z.strictObject({ target: z.string().check(z.minLength(1)), codec: z.optional(z.enum(['dag-json', 'dag-cbor'])) }),
   run: async (ctx, { target, codec }, { signal }): Promise<AsyncIterable<Uint8Array>> => {
     const { dagGet } = await import('../../data/dag-get.js')
     const path = await ctx.resolve(target, { signal })

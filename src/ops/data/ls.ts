@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { refuseRecord } from './not-files.js'
 import { defineOp } from '../operation.js'
 
@@ -16,7 +16,7 @@ export interface LsJson {
 export const lsOp = defineOp({
   name: 'ls',
   access: 'read',
-  input: z.strictObject({ target: z.string().min(1) }),
+  input: z.strictObject({ target: z.string().check(z.minLength(1)) }),
   run: async (ctx, { target }, { signal }): Promise<LsJson[]> => {
     const { ls } = await import('../../data/ls.js')
     const path = await ctx.resolve(target, { signal })

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { defineOp } from '../operation.js'
 
 /** A pin as `pin ls` and `pin add` report it */
@@ -7,7 +7,7 @@ export interface PinJson {
   type: 'recursive' | 'direct'
 }
 
-const cids = z.array(z.string().min(1)).min(1)
+const cids = z.array(z.string().check(z.minLength(1))).check(z.minLength(1))
 
 /**
  * `pin/add`: pin DAGs (recursive: written only once every block is here) or
@@ -18,7 +18,7 @@ export const pinAddOp = defineOp({
   name: 'pin/add',
   access: 'repo',
   writes: true,
-  input: z.strictObject({ cids, recursive: z.boolean().optional() }),
+  input: z.strictObject({ cids, recursive: z.optional(z.boolean()) }),
   run: async (ctx, { cids, recursive }, { signal }): Promise<PinJson[]> => {
     const { parseCid } = await import('../../data/cid-path.js')
     const repo = ctx.repo()
@@ -39,7 +39,7 @@ export const pinLsOp = defineOp({
   name: 'pin/ls',
   access: 'repo',
   useReserve: true,
-  input: z.strictObject({ type: z.enum(['all', 'recursive', 'direct']).optional() }),
+  input: z.strictObject({ type: z.optional(z.enum(['all', 'recursive', 'direct'])) }),
   run: async (ctx, { type }, { signal }): Promise<PinJson[]> => {
     const out: PinJson[] = []
     for await (const pin of ctx.repo().pins.ls({ signal })) {

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { defineOp } from '../operation.js'
 import type { RepoConfig } from '../../repo/config.js'
 
@@ -22,7 +22,7 @@ async function configFile (root: string): Promise<{ file: string, config: RepoCo
 export const configOp = defineOp({
   name: 'config',
   access: 'files',
-  input: z.strictObject({ key: z.string(), value: z.unknown().optional() }),
+  input: z.strictObject({ key: z.string(), value: z.optional(z.unknown()) }),
   run: async (ctx, { key, value }): Promise<ConfigField> => {
     const { file, config } = await configFile(ctx.root)
     const { getConfigKey, setConfigKey } = await import('../../repo/config-keys.js')
