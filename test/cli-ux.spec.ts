@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -145,6 +146,19 @@ describe('dcx config, as ipfs config', () => {
     expect(c.Peering).toEqual({ Peers: [] })
   })
 
+  it('a listen port taken by another program stops the daemon with one line naming it (exit 1)', async () => {
+    const port = Number(/tcp\/(\d+)$/.exec((await config()).listen[0])![1])
+    const squatter = createServer()
+    await new Promise<void>(resolve => squatter.listen(port, '127.0.0.1', resolve))
+    try {
+      const res = await dcx(['daemon'], { repo: r.repo })
+      expect(res.code).toBe(1)
+      expect(errorLine(res)).toMatch(new RegExp(`^Error: cannot listen on /ip4/127\\.0\\.0\\.1/tcp/${port} \\(the port is taken\\): .*dcx config --json listen`))
+    } finally {
+      squatter.close()
+    }
+  })
+
   it('gets a key (a string as it is, anything else as JSON; --json as Kubo\'s {Key, Value})', async () => {
     const c = await config()
     expect((await ok(['config', 'Addresses.Gateway'], { repo: r.repo })).stdout).toBe(`${c.Addresses.Gateway}\n`)
@@ -259,10 +273,10 @@ describe('network friction: kept ports, Peering.Peers, --timeout, log timestamps
       expect(other.code, args.join(' ')).toBe(1)
       expect(errorLine(other)).toMatch(/did not arrive within 500 ms/)
     }
-    const seen = await tty(['cat', NOBODY, '--timeout', '2500ms'], b.repo)
+    const seen = await tty(['cat', NOBODY, '--timeout', '1500ms'], b.repo)
     expect(seen.code).toBe(1)
     expect(seen.out).toContain(`searching for ${NOBODY}: asked 1 peer, `)
-    expect(seen.out).toMatch(/did not arrive within 2500 ms/)
+    expect(seen.out).toMatch(/did not arrive within 1500 ms/)
   }, 60_000)
 
   it('progress with a total on a TTY (get, dag export -o, run, a remote run), nothing when not a TTY', async () => {

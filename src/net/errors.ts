@@ -52,3 +52,13 @@ export class BlockFetchTimeoutError extends DcxError {
 function formatMs (ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
 }
+
+/** The daemon could not listen where the config's `listen` says (a port taken, an address not on this machine) */
+export class ListenFailedError extends DcxError {
+  constructor (listen: string[], detail: string) {
+    // libp2p lists each failed address with its reason (EADDRINUSE, EADDRNOTAVAIL)
+    const reasons = [...detail.matchAll(/^\s*(\/\S+): .*?(E[A-Z]+)/gm)].map(m => `${m[1]} (${m[2] === 'EADDRINUSE' ? 'the port is taken' : m[2]})`)
+    const what = reasons.length > 0 ? reasons.join(', ') : listen.join(', ')
+    super(`cannot listen on ${what}: another program holds it, or the address is not this machine's; stop that program, or set another port with \`dcx config --json listen '["/ip4/127.0.0.1/tcp/<port>"]'\``, 'ERR_LISTEN_FAILED')
+  }
+}

@@ -9,6 +9,7 @@ import { tcp } from '@libp2p/tcp'
 import * as dagCbor from '@ipld/dag-cbor'
 import * as dagJson from '@ipld/dag-json'
 import { createHeliaLight } from 'helia'
+import { ListenFailedError } from './errors.js'
 import type { RepoConfig } from '../repo/config.js'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
@@ -59,7 +60,14 @@ export async function createNode (init: NodeInit) {
       dht: kadDHT({ protocol: '/ipfs/lan/kad/1.0.0', peerInfoMapper: removePublicAddressesMapper, clientMode: false })
     }
   }))
-  await helia.start()
+  try {
+    await helia.start()
+  } catch (err: any) {
+    await helia.stop().catch(() => {})
+    // libp2p's message is about its own options; say which config key and what to do
+    if (err?.name === 'UnsupportedListenAddressesError') throw new ListenFailedError(init.config.listen, err.message)
+    throw err
+  }
   for (const addr of init.config.bootstrap) {
     const { multiaddr } = await import('@multiformats/multiaddr')
     await helia.libp2p.dial(multiaddr(addr)).catch(() => {})
