@@ -194,8 +194,10 @@ describe('dcx config, as ipfs config', () => {
       [['config', '--bool', 'mdns', 'yes'], 2, /^Error: --bool takes true or false, not 'yes'$/],
       [['config'], 2, /^Error: missing argument KEY/]
     ]
-    for (const [args, code, message] of bad) {
-      const res = await dcx(args, { repo: r.repo })
+    // all refused, none writes: run side by side
+    const results = await Promise.all(bad.map(async ([args]) => await dcx(args, { repo: r.repo })))
+    for (const [i, [args, code, message]] of bad.entries()) {
+      const res = results[i]
       expect(res.code, args.join(' ')).toBe(code)
       // with --json (Kubo's flag: the value is JSON) the error is JSON on stdout, as every --json error is
       const line = args.includes('--json') ? `Error: ${JSON.parse(res.stdout).error.message as string}` : errorLine(res)
@@ -268,9 +270,9 @@ describe('network friction: kept ports, Peering.Peers, --timeout, log timestamps
     const res = await dcx(['cat', NOBODY, '--timeout', '1s'], { repo: b.repo })
     expect(res.code).toBe(1)
     expect(errorLine(res)).toBe(`Error: block ${NOBODY} did not arrive within 1 s: asked 1 connected peer and none sent it (is a peer that holds it connected? see \`dcx peers ls\`); --timeout waits longer`)
-    for (const args of [['get', NOBODY, '-o', join(b.dir, 'nothing')], ['ls', NOBODY], ['pin', 'add', NOBODY], ['dag', 'export', NOBODY]]) {
-      const other = await dcx([...args, '--timeout', '500ms'], { repo: b.repo })
-      expect(other.code, args.join(' ')).toBe(1)
+    const others = [['get', NOBODY, '-o', join(b.dir, 'nothing')], ['ls', NOBODY], ['pin', 'add', NOBODY], ['dag', 'export', NOBODY]]
+    for (const [i, other] of (await Promise.all(others.map(async args => await dcx([...args, '--timeout', '500ms'], { repo: b.repo })))).entries()) {
+      expect(other.code, others[i].join(' ')).toBe(1)
       expect(errorLine(other)).toMatch(/did not arrive within 500 ms/)
     }
     const seen = await tty(['cat', NOBODY, '--timeout', '1500ms'], b.repo)
