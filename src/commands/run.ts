@@ -1,16 +1,22 @@
 import { readFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
 import { isFile } from '../cli/is-file.js'
 import { JOB_EXIT, jobExitCode } from '../cli/errors.js'
+import { inputCids, parseInputRef } from '../cli/job-inputs.js'
 import { progressBar } from '../cli/progress.js'
 import { parseCid } from '../data/cid-path.js'
 import { LocalPathError } from '../errors.js'
 import { moduleName } from '../jobs/execute.js'
-import { parseCount, parseDuration, parseEnvFlag, parseInputFlag, parseSize } from '../jobs/parse.js'
+import { parseJobFile } from '../jobs/job-file.js'
+import { parseCount, parseDuration, parseEnvFlag, parseSeed, parseSize } from '../jobs/parse.js'
+import { catOp } from '../ops/data/cat.js'
 import { runOp } from '../ops/jobs/run.js'
 import { DEFAULT_TIMEOUT_MS, JOB_LIMITS } from '../wasm/job-limits.js'
+import type { InputRef } from '../cli/job-inputs.js'
 import type { Progress } from '../cli/progress.js'
+import type { Session } from '../ops/session.js'
 import type { RunSummary } from '../ops/jobs/run.js'
 import type { JobLimitName } from '../wasm/job-limits.js'
 import type { LimitHit } from '../wasm/index.js'
@@ -32,6 +38,9 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
 
   static override examples = [
     '<%= config.bin %> run wasm-jobs/wordcount.wasm --input <cid>',
+    '<%= config.bin %> run wasm-jobs/groupby.wasm --input ./fixtures/sales.csv -- region amount',
+    '<%= config.bin %> run -f job.yaml',
+    '<%= config.bin %> run yosys.wasm --input <design-cid>:/inputs/design.v --input <share-cid>:/share',
     '<%= config.bin %> run wasm-jobs/grep.wasm --input <cid> -- -i whale',
     '<%= config.bin %> run job.wasm --input <a>:/inputs/a --input <b>:/inputs/b --env MODE=fast --fuel 1000000 --memory 64MiB',
     '<%= config.bin %> run <module-cid> --input <cid> --json',
@@ -40,9 +49,10 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
   ]
 
   static override strict = false
-  static override args = { module: Args.string({ required: true, description: 'module file (.wasm) or the CID of a stored module' }) }
+  static override args = { module: Args.string({ description: 'module file (.wasm) or the CID of a stored module (or give a job file with -f)' }) }
   static override flags = {
-    input: Flags.string({ char: 'i', multiple: true, description: 'input CID, optionally :/inputs/<path> (repeatable; one input without a path mounts at /inputs)' }),
+    file: Flags.string({ char: 'f', description: 'a job file (YAML or JSON: module, inputs and mount paths, args, env, limits, seed); see README' }),
+    input: Flags.string({ char: 'i', multiple: true, description: 'input: a CID, or a local file or folder (added first), optionally :<mount path> (any absolute path but /outputs, /tmp; repeatable; one input without a path mounts at /inputs)' }),
     env: Flags.string({ char: 'e', multiple: true, description: 'environment variable KEY=VALUE (repeatable)' }),
     ...Object.fromEntries(LIMIT_FLAGS.map(([, knob]) => [knob.flag, Flags.string({
       description: `${knob.summary}; past it, ${knob.past} (default ${limitDefault(knob)})`,
@@ -58,58 +68,121 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
 
   async run (): Promise<RunSummary> {
     const { args, flags, argv } = await this.parse(Run)
-    const limits: Partial<Record<JobLimitName, number>> = {}
-    for (const [name, knob] of LIMIT_FLAGS) {
-      const text = (flags as unknown as Record<string, string | undefined>)[knob.flag]
-      if (text !== undefined) limits[name] = knob.unit === 'size' ? parseSize(text, `${knob.flag.replaceAll('-', ' ')} size`) : parseCount(text, `--${knob.flag}`)
-    }
-    const fromFile = await isFile(args.module)
-    const name = fromFile ? moduleName(args.module) : parseModuleCid(args.module).toString()
+    const session = this.session(flags.repo)
+    const job = flags.file !== undefined ? await this.fromFile(flags.file, args.module, flags) : await this.fromFlags(args.module, flags, (argv as string[]).slice(1))
+    const inputs = await inputCids(job.inputs, session, {
+      signal: this.signal,
+      // stderr: stdout stays the run's
+      onAdded: (cid, path) => process.stderr.write(`added ${cid} ${path}\n`)
+    })
     const tty = process.stdout.isTTY === true && !this.jsonEnabled()
-    // input progress on a TTY, until the job starts writing to stdout (streamed live)
-    let bar: Progress | undefined = this.jsonEnabled() ? undefined : progressBar(`running ${name}`, undefined)
+    const liveStderr = process.stderr.isTTY === true
+    // input progress on a TTY, until the job starts writing (its output is streamed live)
+    let bar: Progress | undefined = this.jsonEnabled() ? undefined : progressBar(`running ${job.name}`, undefined)
     const stopBar = (): void => { bar?.stop(); bar = undefined }
     const started = performance.now()
     let summary: RunSummary
     try {
-      summary = await this.session(flags.repo).run(runOp, {
-        module: fromFile ? Buffer.from(await readFile(args.module)).toString('base64') : undefined,
-        moduleCid: fromFile ? undefined : name,
-        name,
-        args: (argv as string[]).slice(1),
-        env: (flags.env ?? []).map(parseEnvFlag),
-        inputs: (flags.input ?? []).map(parseInputFlag).map(i => ({ cid: i.cid.toString(), path: i.path })),
-        limits,
-        seed: flags.seed,
+      summary = await session.run(runOp, {
+        module: job.module,
+        moduleCid: job.moduleCid,
+        name: job.name,
+        args: job.args,
+        env: job.env,
+        inputs,
+        limits: job.limits,
+        seed: job.seed,
         force: flags.force,
         timeoutMs: parseDuration(flags.timeout ?? `${DEFAULT_TIMEOUT_MS}ms`),
         on: flags.on,
         replicas: flags.replicas,
         publish: flags.publish,
-        live: tty
+        live: tty,
+        liveStderr
       }, {
         signal: this.signal,
         onProgress: e => {
           if (e.type === 'job:input') {
             const { read, total } = e.detail as { read: number, total: number }
             bar?.update(read, total)
-          } else if (e.type === 'job:stdout') {
+          } else if (e.type === 'job:stdout' || e.type === 'job:stderr') {
             stopBar()
-            process.stdout.write(Buffer.from((e.detail as { data: string }).data, 'base64'))
+            const bytes = Buffer.from((e.detail as { data: string }).data, 'base64')
+            if (e.type === 'job:stdout') process.stdout.write(bytes)
+            else process.stderr.write(bytes)
           }
         }
       })
     } finally {
       stopBar()
     }
-    // on a TTY the job's stdout was streamed as it ran (a cached result's is printed now)
-    return await this.report(summary, tty && !summary.cached, performance.now() - started)
+    // on a TTY the job's stdout and stderr were streamed as it ran (a cached result's are printed now)
+    const fresh = !summary.cached
+    return await this.report(session, summary, { stdout: tty && fresh, stderr: liveStderr && fresh }, performance.now() - started)
   }
 
-  private async report (json: RunSummary, streamed: boolean, wallMs: number): Promise<RunSummary> {
+  /** The job as the flags and arguments give it */
+  private async fromFlags (module: string | undefined, flags: Record<string, unknown>, jobArgs: string[]): Promise<JobRequest> {
+    if (module === undefined) this.error('give a module (a .wasm file or a module CID), or a job file with -f', { exit: 2 })
+    const limits: Partial<Record<JobLimitName, number>> = {}
+    for (const [name, knob] of LIMIT_FLAGS) {
+      const text = flags[knob.flag] as string | undefined
+      if (text !== undefined) limits[name] = knob.unit === 'size' ? parseSize(text, `${knob.flag.replaceAll('-', ' ')} size`) : parseCount(text, `--${knob.flag}`)
+    }
+    const seed = flags.seed as string | undefined
+    if (seed !== undefined) parseSeed(seed)
+    return {
+      ...await moduleRef(module, process.cwd()),
+      args: jobArgs,
+      env: ((flags.env ?? []) as string[]).map(parseEnvFlag),
+      inputs: ((flags.input ?? []) as string[]).map(text => parseInputRef(text, process.cwd())),
+      limits,
+      seed
+    }
+  }
+
+  /** The job as a job file gives it; the flags that define a job are refused beside it */
+  private async fromFile (file: string, module: string | undefined, flags: Record<string, unknown>): Promise<JobRequest> {
+    const clash = ['input', 'env', 'seed', ...LIMIT_FLAGS.map(([, knob]) => knob.flag)].filter(f => flags[f] !== undefined)
+    if (module !== undefined || clash.length > 0) {
+      this.error(`-f takes the whole job from ${file}: ${module !== undefined ? `the module and job arguments ('${module}')` : clash.map(f => `--${f}`).join(', ')} belong in the file`, { exit: 2 })
+    }
+    let text: string
+    try {
+      text = await readFile(file, 'utf8')
+    } catch (err: any) {
+      throw new LocalPathError(file, err?.code === 'ENOENT' ? 'no such file' : String(err?.message ?? err))
+    }
+    const parsed = parseJobFile(text, file)
+    const base = dirname(resolve(file))
+    const ref = await moduleRef(parsed.module, base)
+    if (parsed.seed !== undefined) parseSeed(parsed.seed)
+    return {
+      ...ref,
+      name: parsed.name ?? ref.name,
+      args: parsed.args,
+      env: parsed.env,
+      inputs: parsed.inputs.map((i, n): InputRef => 'ref' in i
+        ? parseInputRef(i.ref, base, `${file}: inputs[${n}] '${i.ref}'`)
+        : 'file' in i ? { local: resolve(base, i.file), path: i.path, given: i.file } : { cid: parseCid(i.cid).toString(), path: i.path }),
+      limits: parsed.limits,
+      seed: parsed.seed
+    }
+  }
+
+  private async report (session: Session, json: RunSummary, streamed: { stdout: boolean, stderr: boolean }, wallMs: number): Promise<RunSummary> {
     const dissent = (json.agreement?.dissenters.length ?? 0) > 0
     process.exitCode = dissent ? JOB_EXIT.disagreed : jobExitCode(json.status, json.exitCode)
     for (const a of json.attempts ?? []) if (!a.ok) this.warnLine(`${a.why ?? a.peer}; tried the next peer`)
+    const failed = json.status !== 'timeout' && !(json.status === 'exit' && json.exitCode === 0)
+    // a job that failed says why in its own words: the end of its stderr, unless it was just streamed
+    if (failed && !streamed.stderr && json.stderrTail !== '') {
+      if (json.stderrTruncated || json.stderrTail.length < json.stderr.replace(/\n$/, '').length) process.stderr.write(`(the last lines of the job's stderr; all of it: dcx cat ${json.output}/stderr)\n`)
+      process.stderr.write(`${json.stderrTail}\n`)
+    }
+    if (json.status === 'out-of-fuel' && json.fuel !== null) {
+      this.warnLine(`the job ran out of fuel: it used all ${json.fuel} units its --fuel allowed (default ${JOB_LIMITS.fuel.default}, about two minutes of compute); raise it, e.g. --fuel ${json.fuel * 10}`)
+    }
     for (const hit of json.limitsHit) this.warnLine(LIMIT_HIT_TEXT[hit])
     if (json.agreement !== undefined) {
       const { results, decidedBy, output } = json.agreement
@@ -136,9 +209,10 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
       this.log(`replicas ${agreeing} of ${json.agreement.results.length} agree (${json.agreement.decidedBy}): ${json.agreement.results.map(r => `${r.peer}${r.agrees ? '' : ' DISAGREES'}`).join(', ')}`)
     }
     if (json.published !== undefined) this.log(`name     /ipns/${json.published.Name}`)
-    if (!streamed) {
+    if (!streamed.stdout) {
       this.log('')
-      await this.writeStdout(Buffer.from(json.stdout))
+      if (!json.stdoutTruncated) await this.writeStdout(Buffer.from(json.stdout))
+      else for await (const chunk of await session.run(catOp, { target: `${json.output}/stdout` }, { signal: this.signal })) await this.writeStdout(chunk)
     }
     return json
   }
@@ -146,9 +220,31 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
 
 /** What a limit the job ran into means, and how to raise it */
 const LIMIT_HIT_TEXT: Record<LimitHit, string> = {
+  memory: 'the job hit its memory limit: growing its memory past --memory failed (memory.grow returned -1, so malloc returned NULL), and what it printed may say only that it ran out of memory (raise it with --memory, e.g. --memory 1GiB; at most 4GiB)',
   'output-entries': 'the job hit its output entry limit: creating more files, directories or links failed with EDQUOT (raise it with --output-entries)',
   'output-depth': 'the job hit its output depth limit: a directory nested deeper failed with ENAMETOOLONG (raise it with --output-depth)',
   'input-entries': 'the job hit its input entry limit: listing more of its inputs failed with ENOMEM (raise it with --input-entries)'
+}
+
+/** What `run` hands the operation, from flags or a job file (inputs not yet added) */
+interface JobRequest {
+  /** The module's bytes, base64 (a file) */
+  module?: string
+  moduleCid?: string
+  name: string
+  args: string[]
+  env: Array<[string, string]>
+  inputs: InputRef[]
+  limits: Partial<Record<JobLimitName, number>>
+  seed?: string
+}
+
+/** A module given as a file (relative to `base`) or as the CID of a stored one; its default name (argv[0]) */
+async function moduleRef (text: string, base: string): Promise<Pick<JobRequest, 'module' | 'moduleCid' | 'name'>> {
+  const path = resolve(base, text)
+  if (await isFile(path)) return { module: Buffer.from(await readFile(path)).toString('base64'), name: moduleName(text) }
+  const cid = parseModuleCid(text).toString()
+  return { moduleCid: cid, name: cid }
 }
 
 function parseModuleCid (text: string): ReturnType<typeof parseCid> {

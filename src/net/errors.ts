@@ -36,3 +36,10 @@ export class ReplicasDisagreeError extends DcxError {
     super(message, 'ERR_REPLICAS_DISAGREE')
   }
 }
+
+/** `--on` names neither `local`, `auto` nor a peer ID: a usage error */
+export class InvalidPlacementError extends DcxError {
+  constructor (on: string) {
+    super(`--on '${on}' is not local, auto or a peer ID (see \`dcx peers ls\`)`, 'ERR_INVALID_PLACEMENT', 2)
+  }
+}

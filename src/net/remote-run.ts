@@ -4,6 +4,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { walkDag } from '../data/walk.js'
 import { InvalidArgumentError } from '../errors.js'
 import { runJobSpec, storeModule } from '../jobs/execute.js'
+import { artifactPinName } from '../jobs/artifacts.js'
 import { encodeRecord } from '../jobs/records.js'
 import { networkBlocks } from './blocks.js'
 import { askHeldBytes, requestJob } from './jobs/client.js'
@@ -110,7 +111,7 @@ export async function runRemote (node: DcxNode, local: Required<JobContext>, spe
   if (!Number.isInteger(replicas) || replicas < 1) throw new InvalidArgumentError(`--replicas must be a whole number of at least 1, not ${replicas}`)
   if (replicas > 1 && on !== 'auto') throw new InvalidArgumentError('--replicas needs --on auto: it runs the job on that many distinct providers')
   const peers = on === 'auto' ? await candidates(node, spec, options) : [peerIdFromString(on)]
-  if (peers.length === 0) throw new NoExecutorError('no connected peer or provider of the inputs speaks the job protocol')
+  if (peers.length === 0) throw new NoExecutorError('no connected peer or provider of the inputs speaks the job protocol: connect to one with `dcx peers connect <multiaddr>`')
   if (peers.length < replicas) throw new NoExecutorError(`--replicas ${replicas} needs ${replicas} peers, only ${peers.length} found (${peers.join(', ')})`)
   const attempts: Attempt[] = []
   const answers = await gatherAnswers(node, peers, replicas, spec, module, options, attempts)
@@ -125,17 +126,17 @@ export async function runRemote (node: DcxNode, local: Required<JobContext>, spe
   const accepted = agreement === undefined ? answers[0] : answers.find(a => a.receipt.output.toString() === agreement.output)!
   const { cid, receipt } = accepted
   await walkDag(receipt.output, network, { signal: options.signal, readLeaves: true })
-  await local.pins.add(receipt.output, { knownComplete: true })
-  await storeModule(module, local)
   const specBlock = await encodeRecord(spec)
+  await local.pins.add(receipt.output, { knownComplete: true, nameIfNew: artifactPinName(specBlock.cid, 'output') })
+  await storeModule(module, local, specBlock.cid)
   await local.blockstore.put(specBlock.cid, specBlock.bytes)
   // the spec and receipts link the inputs, which stay with the executors: pin the blocks themselves
-  await local.pins.add(specBlock.cid, { type: 'direct' })
+  await local.pins.add(specBlock.cid, { type: 'direct', nameIfNew: artifactPinName(specBlock.cid, 'spec') })
   for (const answer of answers) {
     // a dissenting receipt is kept too: it is the signed evidence against its peer
     const block = await encodeRecord(answer.receipt)
     await local.blockstore.put(answer.cid, block.bytes)
-    await local.pins.add(answer.cid, { type: 'direct' })
+    await local.pins.add(answer.cid, { type: 'direct', nameIfNew: artifactPinName(specBlock.cid, 'receipt') })
   }
   await local.receipts.put(specBlock.cid, cid)
   return { job: specBlock.cid, spec, receipt: { cid, value: receipt }, cached: false, attempts, agreement }
