@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")"
 command -v clang >/dev/null || { echo "clang not found: apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32" >&2; exit 1; }
-for job in wordcount grep groupby sha256sum regress; do
+for job in wordcount grep groupby sha256sum regress wcmap wcreduce gbmap gbreduce; do
   clang --target=wasm32-wasi -O2 -Wall -Wl,--strip-all -o "$job.wasm" "$job.c" -lm
 done
 ls -l ./*.wasm

@@ -6,27 +6,8 @@
  * stdout: the total line. Usage: wordcount [path] (default /inputs); the
  * OUTPUTS environment variable moves /outputs (to run it natively). */
 #include <ctype.h>
-#include <stdint.h>
-#include <stdlib.h>
 #include "walk.h"
-
-#define TABLE (1u << 20)
-typedef struct { char *word; uint64_t count; } entry;
-static entry table[TABLE];
-static size_t distinct = 0;
-
-static void count_word(const char *w, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)w[i]) * 1099511628211ull;
-  size_t i = h & (TABLE - 1);
-  while (table[i].word && (strlen(table[i].word) != n || memcmp(table[i].word, w, n) != 0)) i = (i + 1) & (TABLE - 1);
-  if (!table[i].word) {
-    if (distinct >= TABLE / 2) return; /* keep the table sparse; counts stay exact below 512k distinct words */
-    table[i].word = strndup(w, n);
-    distinct++;
-  }
-  table[i].count++;
-}
+#include "words.h"
 
 typedef struct { uint64_t lines, words, bytes; FILE *out; } totals;
 
@@ -52,21 +33,15 @@ static void count_file(const char *path, void *ctx) {
         if (wl < sizeof word) word[wl] = (char)tolower(c);
         wl++;
       } else if (wl > 0) {
-        count_word(word, wl < sizeof word ? wl : sizeof word);
+        add_word(word, wl < sizeof word ? wl : sizeof word, 1);
         wl = 0;
       }
     }
   }
-  if (wl > 0) count_word(word, wl < sizeof word ? wl : sizeof word);
+  if (wl > 0) add_word(word, wl < sizeof word ? wl : sizeof word, 1);
   fclose(f);
   fprintf(t->out, "%llu %llu %llu %s\n", (unsigned long long)lines, (unsigned long long)words, (unsigned long long)bytes, path);
   t->lines += lines; t->words += words; t->bytes += bytes;
-}
-
-static int by_count(const void *a, const void *b) {
-  const entry *x = a, *y = b;
-  if (x->count != y->count) return x->count < y->count ? 1 : -1;
-  return strcmp(x->word, y->word);
 }
 
 int main(int argc, char **argv) {
@@ -80,9 +55,8 @@ int main(int argc, char **argv) {
   walk(root, count_file, &t);
   fprintf(t.out, "%llu %llu %llu total\n", (unsigned long long)t.lines, (unsigned long long)t.words, (unsigned long long)t.bytes);
   fclose(t.out);
-  entry *all = malloc(sizeof(entry) * (distinct + 1));
-  size_t k = 0;
-  for (size_t i = 0; i < TABLE; i++) if (table[i].word) all[k++] = table[i];
+  size_t k;
+  entry *all = all_words(&k);
   qsort(all, k, sizeof(entry), by_count);
   FILE *top = fopen(top_path, "w");
   if (!top) { perror(top_path); return 1; }
