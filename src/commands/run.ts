@@ -1,28 +1,17 @@
-import { readFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
-import { isFile } from '../cli/is-file.js'
 import { JOB_EXIT, jobExitCode } from '../cli/errors.js'
-import { inputCids, parseInputRef } from '../cli/job-inputs.js'
+import { inputCids } from '../cli/job-inputs.js'
+import { jobFromFile, jobFromFlags, LIMIT_FLAGS } from '../cli/job-request.js'
 import { progressBar } from '../cli/progress.js'
-import { parseCid } from '../data/cid-path.js'
-import { LocalPathError } from '../errors.js'
-import { moduleName } from '../jobs/execute.js'
-import { parseJobFile } from '../jobs/job-file.js'
-import { parseCount, parseDuration, parseEnvFlag, parseSeed, parseSize } from '../jobs/parse.js'
+import { parseDuration } from '../jobs/parse.js'
 import { catOp } from '../ops/data/cat.js'
 import { runOp } from '../ops/jobs/run.js'
 import { DEFAULT_TIMEOUT_MS, JOB_LIMITS } from '../wasm/job-limits.js'
-import type { InputRef } from '../cli/job-inputs.js'
 import type { Progress } from '../cli/progress.js'
 import type { Session } from '../ops/session.js'
 import type { RunSummary } from '../ops/jobs/run.js'
-import type { JobLimitName } from '../wasm/job-limits.js'
 import type { LimitHit } from '../wasm/index.js'
-
-/** The limits `dcx run` has a flag for, from the one table that documents them */
-const LIMIT_FLAGS = Object.entries(JOB_LIMITS).filter(([, knob]) => 'flag' in knob) as Array<[JobLimitName, typeof JOB_LIMITS[JobLimitName] & { flag: string }]>
 
 function limitDefault (knob: { default: number, unit: string }): string {
   return knob.unit === 'size' && knob.default % 2 ** 20 === 0 ? `${knob.default / 2 ** 20}MiB` : String(knob.default)
@@ -30,7 +19,7 @@ function limitDefault (knob: { default: number, unit: string }): string {
 
 export default class Run extends DcxCommand {
   static override summary = 'Run a WebAssembly job on pinned data, deterministically, and sign a receipt'
-  static override description = `The module (a WASI preview1 command) is stored and pinned as a raw block; the job spec (module, inputs, args, env, limits, seed, runtime ABI) is stored and pinned, and its CID is the job's identity. Inputs mount read-only under /inputs, read lazily from the repo; what the job writes to /outputs, its stdout, stderr and exitCode become the output CID. A signed receipt records the result. The same job again returns the stored receipt at once (--force re-runs, and gets the same output CID).
+  static override description = `The module (a WASI preview1 command) is stored and pinned as a raw block; the job spec (module, inputs, args, env, limits, seed, runtime ABI) is stored and pinned, and its CID is the job's identity. Inputs (CIDs, or local files and folders, added first) mount read-only at /inputs or at the paths given (anywhere but /outputs and /tmp), read lazily from the repo; what the job writes to /outputs, its stdout, stderr and exitCode become the output CID. A signed receipt records the result. The same job again returns the stored receipt at once (--force re-runs, and gets the same output CID).
 
 With a daemon, --on auto sends the job to a peer that provides the inputs (the one holding the most input bytes first; a peer that refuses or fails is named and the next one tried), and only the output comes back. --replicas N runs it on N distinct peers and compares their output CIDs: the majority wins (a tie is settled by re-running here), and a peer that disagrees is named. --publish <key> points that key's IPNS name at the output.
 
@@ -69,7 +58,7 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
   async run (): Promise<RunSummary> {
     const { args, flags, argv } = await this.parse(Run)
     const session = this.session(flags.repo)
-    const job = flags.file !== undefined ? await this.fromFile(flags.file, args.module, flags) : await this.fromFlags(args.module, flags, (argv as string[]).slice(1))
+    const job = flags.file !== undefined ? await jobFromFile(flags.file, args.module, flags) : await jobFromFlags(args.module, flags, (argv as string[]).slice(1))
     const inputs = await inputCids(job.inputs, session, {
       signal: this.signal,
       // stderr: stdout stays the run's
@@ -119,55 +108,6 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
     // on a TTY the job's stdout and stderr were streamed as it ran (a cached result's are printed now)
     const fresh = !summary.cached
     return await this.report(session, summary, { stdout: tty && fresh, stderr: liveStderr && fresh }, performance.now() - started)
-  }
-
-  /** The job as the flags and arguments give it */
-  private async fromFlags (module: string | undefined, flags: Record<string, unknown>, jobArgs: string[]): Promise<JobRequest> {
-    if (module === undefined) this.error('give a module (a .wasm file or a module CID), or a job file with -f', { exit: 2 })
-    const limits: Partial<Record<JobLimitName, number>> = {}
-    for (const [name, knob] of LIMIT_FLAGS) {
-      const text = flags[knob.flag] as string | undefined
-      if (text !== undefined) limits[name] = knob.unit === 'size' ? parseSize(text, `${knob.flag.replaceAll('-', ' ')} size`) : parseCount(text, `--${knob.flag}`)
-    }
-    const seed = flags.seed as string | undefined
-    if (seed !== undefined) parseSeed(seed)
-    return {
-      ...await moduleRef(module, process.cwd()),
-      args: jobArgs,
-      env: ((flags.env ?? []) as string[]).map(parseEnvFlag),
-      inputs: ((flags.input ?? []) as string[]).map(text => parseInputRef(text, process.cwd())),
-      limits,
-      seed
-    }
-  }
-
-  /** The job as a job file gives it; the flags that define a job are refused beside it */
-  private async fromFile (file: string, module: string | undefined, flags: Record<string, unknown>): Promise<JobRequest> {
-    const clash = ['input', 'env', 'seed', ...LIMIT_FLAGS.map(([, knob]) => knob.flag)].filter(f => flags[f] !== undefined)
-    if (module !== undefined || clash.length > 0) {
-      this.error(`-f takes the whole job from ${file}: ${module !== undefined ? `the module and job arguments ('${module}')` : clash.map(f => `--${f}`).join(', ')} belong in the file`, { exit: 2 })
-    }
-    let text: string
-    try {
-      text = await readFile(file, 'utf8')
-    } catch (err: any) {
-      throw new LocalPathError(file, err?.code === 'ENOENT' ? 'no such file' : String(err?.message ?? err))
-    }
-    const parsed = parseJobFile(text, file)
-    const base = dirname(resolve(file))
-    const ref = await moduleRef(parsed.module, base)
-    if (parsed.seed !== undefined) parseSeed(parsed.seed)
-    return {
-      ...ref,
-      name: parsed.name ?? ref.name,
-      args: parsed.args,
-      env: parsed.env,
-      inputs: parsed.inputs.map((i, n): InputRef => 'ref' in i
-        ? parseInputRef(i.ref, base, `${file}: inputs[${n}] '${i.ref}'`)
-        : 'file' in i ? { local: resolve(base, i.file), path: i.path, given: i.file } : { cid: parseCid(i.cid).toString(), path: i.path }),
-      limits: parsed.limits,
-      seed: parsed.seed
-    }
   }
 
   private async report (session: Session, json: RunSummary, streamed: { stdout: boolean, stderr: boolean }, wallMs: number): Promise<RunSummary> {
@@ -226,31 +166,3 @@ const LIMIT_HIT_TEXT: Record<LimitHit, string> = {
   'input-entries': 'the job hit its input entry limit: listing more of its inputs failed with ENOMEM (raise it with --input-entries)'
 }
 
-/** What `run` hands the operation, from flags or a job file (inputs not yet added) */
-interface JobRequest {
-  /** The module's bytes, base64 (a file) */
-  module?: string
-  moduleCid?: string
-  name: string
-  args: string[]
-  env: Array<[string, string]>
-  inputs: InputRef[]
-  limits: Partial<Record<JobLimitName, number>>
-  seed?: string
-}
-
-/** A module given as a file (relative to `base`) or as the CID of a stored one; its default name (argv[0]) */
-async function moduleRef (text: string, base: string): Promise<Pick<JobRequest, 'module' | 'moduleCid' | 'name'>> {
-  const path = resolve(base, text)
-  if (await isFile(path)) return { module: Buffer.from(await readFile(path)).toString('base64'), name: moduleName(text) }
-  const cid = parseModuleCid(text).toString()
-  return { moduleCid: cid, name: cid }
-}
-
-function parseModuleCid (text: string): ReturnType<typeof parseCid> {
-  try {
-    return parseCid(text)
-  } catch {
-    throw new LocalPathError(text, 'no such file, and not a CID either: pass a .wasm file or the CID of a stored module')
-  }
-}

@@ -25,6 +25,13 @@ export class CannotVerifyError extends DcxError {
   }
 }
 
+/** `cat` or `ls` of a job spec or a receipt: say what it is and what shows it */
+export class IsARecordError extends DcxError {
+  constructor (cid: string, kind: 'job spec' | 'receipt') {
+    super(`${cid} is a dcx ${kind}, not a file or directory: \`dcx job show ${cid}\` shows it (\`dcx dag get ${cid}\` its fields as dag-json)`, 'ERR_IS_A_RECORD')
+  }
+}
+
 /** `job show` or `job rm` of a CID this repo knows no job by */
 export class JobNotFoundError extends DcxError {
   constructor (job: string) {

@@ -10,6 +10,7 @@ import { InvalidArgumentError } from '../errors.js'
 import { UnsupportedAbiError } from './errors.js'
 import { artifactPinName } from './artifacts.js'
 import { checkInputs } from './inputs.js'
+import { checkMounts } from './spec.js'
 import { mountUnixFS } from './mount.js'
 import { decodeJobSpec, encodeRecord } from './records.js'
 import { loadReceipt, signReceipt } from './receipts.js'
@@ -119,6 +120,7 @@ function timedOut (startedAt: number): JobRun {
  */
 export async function runJobSpec (spec: JobSpec, ctx: JobContext, options: RunJobOptions = {}): Promise<JobRun> {
   if (spec.runtime.abi !== RUNTIME_ABI_VERSION) throw new UnsupportedAbiError(spec.runtime.abi, RUNTIME_ABI_VERSION)
+  checkMounts(spec.inputs)
   const startedAt = performance.now()
   const budget = deadline(options.timeoutMs, options.signal)
   const within = { signal: budget.signal }

@@ -119,6 +119,18 @@ export function decodeReceipt (cid: CID, bytes: Uint8Array): Receipt {
   return v as Receipt
 }
 
+/** What a block is, if it is a dcx record: read from its `type` alone (nothing else is checked) */
+export function recordKind (cid: CID, bytes: Uint8Array): 'job spec' | 'receipt' | undefined {
+  if (cid.code !== dagCbor.code) return undefined
+  let type: unknown
+  try {
+    type = (dagCbor.decode(bytes) as any)?.type
+  } catch {
+    return undefined
+  }
+  return type === 'dcx/job' ? 'job spec' : type === 'dcx/receipt' ? 'receipt' : undefined
+}
+
 /** A job spec or a receipt, told apart by its `type` */
 export type LoadedRecord =
   | { kind: 'job', cid: CID, spec: JobSpec, receipt?: undefined }

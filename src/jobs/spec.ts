@@ -42,7 +42,7 @@ function mountPath (text: string): string {
  * resource paths, such as `/share`, need that); no two inputs on one path,
  * none inside another.
  */
-export function mountInputs (inputs: Array<{ cid: CID, path?: string }>): JobInput[] {
+export function mountInputs (inputs: ReadonlyArray<{ cid: CID, path?: string }>): JobInput[] {
   if (inputs.length === 1 && inputs[0].path === undefined) return [{ cid: inputs[0].cid, path: '/inputs' }]
   const out: JobInput[] = []
   for (const input of inputs) {
@@ -55,6 +55,19 @@ export function mountInputs (inputs: Array<{ cid: CID, path?: string }>): JobInp
     out.push({ cid: input.cid, path })
   }
   return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+}
+
+/**
+ * Check the mounts of a spec made elsewhere (a peer's request, a receipt's
+ * job being verified) by the rules `mountInputs` applies to a new one: a
+ * spec that mounts over /outputs or /tmp, or at a path written two ways, is
+ * refused before anything runs.
+ */
+export function checkMounts (inputs: readonly JobInput[]): void {
+  mountInputs(inputs)
+  for (const input of inputs) {
+    if (mountPath(input.path) !== input.path) throw new InvalidArgumentError(`the job mounts an input at '${input.path}', which is not a normalized path: a job made by dcx never does`)
+  }
 }
 
 /** The full spec for a request, defaults written in */

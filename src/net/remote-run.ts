@@ -75,6 +75,18 @@ async function candidates (node: DcxNode, spec: JobSpec, options: AbortOptions =
   return ranked.sort((a, b) => (b.bytes - a.bytes) || (b.inputs - a.inputs)).map(c => c.id)
 }
 
+/**
+ * A peer asked for by its ID must be one this node can reach: connected, or
+ * with an address known. Dialling a peer with neither would wait on a
+ * routing lookup that no peer here can answer.
+ */
+async function reachable (node: DcxNode, peer: PeerId): Promise<PeerId> {
+  if (node.libp2p.getConnections(peer).length > 0) return peer
+  const known = await node.libp2p.peerStore.get(peer).then(p => p.addresses.length > 0, () => false)
+  if (!known) throw new NoExecutorError(`not connected to ${peer.toString()} and no address is known for it: connect to it first with \`dcx peers connect <multiaddr>\``)
+  return peer
+}
+
 /** Ask peers in turn (`want` at a time) until `want` of them have answered with a checked receipt */
 async function gatherAnswers (node: DcxNode, peers: PeerId[], want: number, spec: JobSpec, module: Uint8Array, options: RemoteRunOptions, attempts: Attempt[]): Promise<ReplicaAnswer[]> {
   const answers: ReplicaAnswer[] = []
@@ -110,7 +122,7 @@ export async function runRemote (node: DcxNode, local: Required<JobContext>, spe
   const replicas = options.replicas ?? 1
   if (!Number.isInteger(replicas) || replicas < 1) throw new InvalidArgumentError(`--replicas must be a whole number of at least 1, not ${replicas}`)
   if (replicas > 1 && on !== 'auto') throw new InvalidArgumentError('--replicas needs --on auto: it runs the job on that many distinct providers')
-  const peers = on === 'auto' ? await candidates(node, spec, options) : [peerIdFromString(on)]
+  const peers = on === 'auto' ? await candidates(node, spec, options) : [await reachable(node, peerIdFromString(on))]
   if (peers.length === 0) throw new NoExecutorError('no connected peer or provider of the inputs speaks the job protocol: connect to one with `dcx peers connect <multiaddr>`')
   if (peers.length < replicas) throw new NoExecutorError(`--replicas ${replicas} needs ${replicas} peers, only ${peers.length} found (${peers.join(', ')})`)
   const attempts: Attempt[] = []

@@ -1,7 +1,7 @@
 import { addOp } from './data/add.js'
 import { blockFetchOp } from './data/block-fetch.js'
 import { catOp } from './data/cat.js'
-import { dagExportOp, dagImportOp } from './data/dag.js'
+import { dagExportOp, dagGetOp, dagImportOp } from './data/dag.js'
 import { getOp } from './data/get.js'
 import { lsOp } from './data/ls.js'
 import { pinAddOp, pinLsOp, pinRmOp, pinVerifyOp } from './data/pin.js'
@@ -22,7 +22,7 @@ import type { Operation } from './operation.js'
  * that start-up loads no more than a command needs.
  */
 export const OPERATIONS: ReadonlyMap<string, Operation<any, any>> = new Map([
-  addOp, catOp, lsOp, getOp, dagExportOp, dagImportOp, blockFetchOp,
+  addOp, catOp, lsOp, getOp, dagExportOp, dagGetOp, dagImportOp, blockFetchOp,
   pinAddOp, pinLsOp, pinRmOp, pinVerifyOp, repoGcOp, repoStatOp, repoVerifyOp,
   runOp, verifyOp, jobShowOp, jobLsOp, jobRmOp, receiptLsOp, receiptShowOp, receiptExportOp,
   idOp, swarmPeersOp, swarmConnectOp, swarmDisconnectOp, findProvsOp, namePublishOp, nameResolveOp, keyGenOp, keyListOp, keyRmOp

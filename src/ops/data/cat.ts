@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defineOp } from '../operation.js'
+import { refuseRecord } from './not-a-record.js'
 
 /** `cat`: the bytes of a file, or of a byte range of it */
 export const catOp = defineOp({
@@ -15,6 +16,7 @@ export const catOp = defineOp({
     const { cat } = await import('../../data/cat.js')
     const path = await ctx.resolve(target, { signal })
     await ctx.prefetch(path, { scope: 'entity', range: { offset: offset ?? 0, length }, signal })
+    await refuseRecord(path, ctx.blocks, { signal })
     return cat(path, ctx.blocks, { offset, length, signal })
   }
 })

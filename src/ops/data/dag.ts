@@ -46,3 +46,17 @@ export const dagImportOp = defineOp({
     return out
   }
 })
+
+/** `dag/get`: one block (dag-cbor, dag-pb, dag-json or raw) as dag-json text, as Kubo's `dag get` */
+export const dagGetOp = defineOp({
+  name: 'dag/get',
+  access: 'read',
+  input: z.strictObject({ cid: z.string().min(1) }),
+  run: async (ctx, { cid }, { signal }): Promise<string> => {
+    const { dagJsonOf } = await import('../../data/dag-json.js')
+    const path = await ctx.resolve(cid, { signal })
+    if (path.segments.length > 0) throw new InvalidArgumentError(`dag get takes a CID, not a path: ${cid} (\`dcx dag get\` of the CID shows its links)`)
+    await ctx.prefetch(path, { scope: 'block', signal })
+    return await dagJsonOf(path.cid, ctx.blocks, { signal })
+  }
+})

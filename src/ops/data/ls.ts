@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defineOp } from '../operation.js'
+import { refuseRecord } from './not-a-record.js'
 
 /** One entry `ls` lists (size a string, or undefined for a directory) */
 export interface LsJson {
@@ -18,6 +19,7 @@ export const lsOp = defineOp({
     const { ls } = await import('../../data/ls.js')
     const path = await ctx.resolve(target, { signal })
     await ctx.prefetch(path, { scope: 'entity', signal })
+    await refuseRecord(path, ctx.blocks, { signal })
     const out: LsJson[] = []
     for await (const e of ls(path, ctx.blocks, { signal })) out.push({ cid: e.cid.toString(), name: e.name, type: e.type, size: e.size?.toString() })
     return out
