@@ -154,3 +154,10 @@ export function storageFailure (err: unknown, path?: string, options: { hint?: s
   }
   return undefined
 }
+
+/** `dcx run` given a job two ways (a job file and flags that define the job), or none: a usage error */
+export class JobFlagsError extends DcxError {
+  constructor (message: string) {
+    super(message, 'ERR_JOB_FLAGS', 2)
+  }
+}

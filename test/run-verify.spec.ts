@@ -187,7 +187,7 @@ describe('dcx run and verify: bad input', () => {
   const cases: Array<[string, () => string[], RegExp, number]> = [
     ['a module that fails validation', () => ['run', join(PROJECT, 'test/wasm/wat/env-import.wasm')], /module rejected: env\.foo is not available to jobs/, 1],
     ['an input CID not in the repo', () => ['run', join(JOBS, 'wordcount.wasm'), '--input', 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'], /is not in the repo/, 1],
-    ['a mount path outside /inputs', () => ['run', join(JOBS, 'wordcount.wasm'), '--input', `${books}:/etc`], /outside \/inputs/, 1],
+    ['a mount path inside /outputs', () => ['run', join(JOBS, 'wordcount.wasm'), '--input', `${books}:/outputs/x`], /is inside \/outputs, which the job writes/, 1],
     ['two inputs on one path', () => ['run', join(JOBS, 'wordcount.wasm'), '--input', `${books}:/inputs/a`, '--input', `${books}:/inputs/a`], /two inputs mount at \/inputs\/a/, 1],
     ['a malformed --memory', () => ['run', join(JOBS, 'wordcount.wasm'), '--input', books, '--memory', '12 parsecs'], /--memory '12 parsecs' is not a size: use bytes or a number with KiB, MiB, GiB or TiB/, 2], // a bad flag value: usage (2)
     ['a module that is neither a file nor a CID', () => ['run', 'nope.wasm'], /no such file, and not a CID either/, 1],

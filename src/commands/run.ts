@@ -1,23 +1,18 @@
-import { readFile } from 'node:fs/promises'
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
-import { isFile } from '../cli/is-file.js'
 import { JOB_EXIT, jobExitCode } from '../cli/errors.js'
+import { inputCids } from '../cli/job-inputs.js'
+import { jobFromFile, jobFromFlags, LIMIT_FLAGS } from '../cli/job-request.js'
 import { progressBar, statusLine } from '../cli/progress.js'
-import { parseCid } from '../data/cid-path.js'
-import { LocalPathError } from '../errors.js'
-import { moduleName } from '../jobs/execute.js'
-import { formatSize, parseDuration, parseEnvFlag, parseInputFlag, parseLimit } from '../jobs/parse.js'
+import { formatSize, parseDuration } from '../jobs/parse.js'
+import { catOp } from '../ops/data/cat.js'
 import { runOp } from '../ops/jobs/run.js'
 import { DEFAULT_TIMEOUT_MS, JOB_LIMITS } from '../wasm/job-limits.js'
 import type { Progress } from '../cli/progress.js'
+import type { Session } from '../ops/session.js'
 import type { RunSummary } from '../ops/jobs/run.js'
-import type { JobLimitName } from '../wasm/job-limits.js'
 import type { RemotePhase } from '../net/remote-run.js'
 import type { LimitHit } from '../wasm/index.js'
-
-/** The limits `dcx run` has a flag for, from the one table that documents them */
-const LIMIT_FLAGS = Object.entries(JOB_LIMITS).filter(([, knob]) => 'flag' in knob) as Array<[JobLimitName, typeof JOB_LIMITS[JobLimitName] & { flag: string }]>
 
 function limitDefault (knob: { default: number, unit: string }): string {
   return knob.unit === 'size' ? formatSize(knob.default) : String(knob.default)
@@ -25,7 +20,7 @@ function limitDefault (knob: { default: number, unit: string }): string {
 
 export default class Run extends DcxCommand {
   static override summary = 'Run a WebAssembly job on pinned data, deterministically, and sign a receipt'
-  static override description = `The module (a WASI preview1 command) is stored and pinned as a raw block; the job spec (module, inputs, args, env, limits, seed, runtime ABI) is stored and pinned, and its CID is the job's identity. Inputs mount read-only under /inputs, read lazily from the repo; what the job writes to /outputs, its stdout, stderr and exitCode become the output CID. A signed receipt records the result. The same job again returns the stored receipt at once (--force re-runs, and gets the same output CID).
+  static override description = `The module (a WASI preview1 command) is stored and pinned as a raw block; the job spec (module, inputs, args, env, limits, seed, runtime ABI) is stored and pinned, and its CID is the job's identity. Inputs (CIDs, or local files and folders, added first) mount read-only at /inputs or at the paths given (anywhere but /outputs and /tmp), read lazily from the repo; what the job writes to /outputs, its stdout, stderr and exitCode become the output CID. A signed receipt records the result. The same job again returns the stored receipt at once (--force re-runs, and gets the same output CID).
 
 With a daemon, --on auto sends the job to a peer that provides the inputs (the one holding the most input bytes first; a peer that refuses or fails is named and the next one tried), and only the output comes back. --replicas N runs it on N distinct peers and compares their output CIDs: the majority wins (a tie is settled by re-running here), and a peer that disagrees is named. --publish <key> points that key's IPNS name at the output.
 
@@ -33,6 +28,9 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
 
   static override examples = [
     '<%= config.bin %> run wasm-jobs/wordcount.wasm --input <cid>',
+    '<%= config.bin %> run wasm-jobs/groupby.wasm --input ./fixtures/sales.csv -- region amount',
+    '<%= config.bin %> run -f job.yaml',
+    '<%= config.bin %> run yosys.wasm --input <design-cid>:/inputs/design.v --input <share-cid>:/share',
     '<%= config.bin %> run wasm-jobs/grep.wasm --input <cid> -- -i whale',
     '<%= config.bin %> run job.wasm --input <a>:/inputs/a --input <b>:/inputs/b --env MODE=fast --fuel 1000000 --memory 64MiB',
     '<%= config.bin %> run <module-cid> --input <cid> --json',
@@ -41,9 +39,10 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
   ]
 
   static override strict = false
-  static override args = { module: Args.string({ required: true, description: 'module file (.wasm) or the CID of a stored module' }) }
+  static override args = { module: Args.string({ description: 'module file (.wasm) or the CID of a stored module (or give a job file with -f)' }) }
   static override flags = {
-    input: Flags.string({ char: 'i', multiple: true, description: 'input CID, optionally :/inputs/<path> (repeatable; one input without a path mounts at /inputs)' }),
+    file: Flags.string({ char: 'f', description: 'a job file (YAML or JSON: module, inputs and mount paths, args, env, limits, seed); see README' }),
+    input: Flags.string({ char: 'i', multiple: true, description: 'input: a CID, or a local file or folder (added first), optionally :<mount path> (any absolute path but /outputs, /tmp; repeatable; one input without a path mounts at /inputs)' }),
     env: Flags.string({ char: 'e', multiple: true, description: 'environment variable KEY=VALUE (repeatable)' }),
     ...Object.fromEntries(LIMIT_FLAGS.map(([, knob]) => [knob.flag, Flags.string({
       description: `${knob.summary}; past it, ${knob.past} (default ${limitDefault(knob)})`,
@@ -59,15 +58,16 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
 
   async run (): Promise<RunSummary> {
     const { args, flags, argv } = await this.parse(Run)
-    const limits: Partial<Record<JobLimitName, number>> = {}
-    for (const [name, knob] of LIMIT_FLAGS) {
-      const text = (flags as unknown as Record<string, string | undefined>)[knob.flag]
-      if (text !== undefined) limits[name] = parseLimit(knob, text)
-    }
-    const fromFile = await isFile(args.module)
-    const name = fromFile ? moduleName(args.module) : parseModuleCid(args.module).toString()
+    const session = this.session(flags.repo)
+    const job = flags.file !== undefined ? await jobFromFile(flags.file, args.module, flags) : await jobFromFlags(args.module, flags, (argv as string[]).slice(1))
+    const inputs = await inputCids(job.inputs, session, {
+      signal: this.signal,
+      // stderr: stdout stays the run's
+      onAdded: (cid, path) => process.stderr.write(`added ${cid} ${path}\n`)
+    })
     const tty = process.stdout.isTTY === true && !this.jsonEnabled()
-    // on a TTY: where a remote run is, then the inputs read against their total, until the job writes to stdout (streamed live)
+    const liveStderr = process.stderr.isTTY === true
+    // on a TTY: where a remote run is, then the inputs read against their total, until the job writes (streamed live)
     const quiet = this.jsonEnabled()
     const status = statusLine()
     let bar: Progress | undefined
@@ -76,49 +76,62 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
     const started = performance.now()
     let summary: RunSummary
     try {
-      summary = await this.session(flags.repo).run(runOp, {
-        module: fromFile ? Buffer.from(await readFile(args.module)).toString('base64') : undefined,
-        moduleCid: fromFile ? undefined : name,
-        name,
-        args: (argv as string[]).slice(1),
-        env: (flags.env ?? []).map(parseEnvFlag),
-        inputs: (flags.input ?? []).map(parseInputFlag).map(i => ({ cid: i.cid.toString(), path: i.path })),
-        limits,
-        seed: flags.seed,
+      summary = await session.run(runOp, {
+        module: job.module,
+        moduleCid: job.moduleCid,
+        name: job.name,
+        args: job.args,
+        env: job.env,
+        inputs,
+        limits: job.limits,
+        seed: job.seed,
         force: flags.force,
         timeoutMs: parseDuration(flags.timeout ?? `${DEFAULT_TIMEOUT_MS}ms`),
         on: flags.on,
         replicas: flags.replicas,
         publish: flags.publish,
-        live: tty
+        live: tty,
+        liveStderr
       }, {
         signal: this.signal,
         onProgress: e => {
           if (e.type === 'job:input' && !quiet && !streaming) {
             const { read, total } = e.detail as { read: number, total: number }
             status.clear()
-            bar ??= progressBar(`running ${name}: reading inputs`, total)
+            bar ??= progressBar(`running ${job.name}: reading inputs`, total)
             bar.update(read, total)
           } else if (e.type === 'run:remote' && !quiet) {
             status.show(remotePhaseText(e.detail as RemotePhase))
-          } else if (e.type === 'job:stdout') {
+          } else if (e.type === 'job:stdout' || e.type === 'job:stderr') {
             stopBar()
             streaming = true
-            process.stdout.write(Buffer.from((e.detail as { data: string }).data, 'base64'))
+            const bytes = Buffer.from((e.detail as { data: string }).data, 'base64')
+            if (e.type === 'job:stdout') process.stdout.write(bytes)
+            else process.stderr.write(bytes)
           }
         }
       })
     } finally {
       stopBar()
     }
-    // on a TTY the job's stdout was streamed as it ran (a cached result's is printed now)
-    return await this.report(summary, tty && !summary.cached, performance.now() - started)
+    // on a TTY the job's stdout and stderr were streamed as it ran (a cached result's are printed now)
+    const fresh = !summary.cached
+    return await this.report(session, summary, { stdout: tty && fresh, stderr: liveStderr && fresh }, performance.now() - started)
   }
 
-  private async report (json: RunSummary, streamed: boolean, wallMs: number): Promise<RunSummary> {
+  private async report (session: Session, json: RunSummary, streamed: { stdout: boolean, stderr: boolean }, wallMs: number): Promise<RunSummary> {
     const dissent = (json.agreement?.dissenters.length ?? 0) > 0
     process.exitCode = dissent ? JOB_EXIT.disagreed : jobExitCode(json.status, json.exitCode)
     for (const a of json.attempts ?? []) if (!a.ok) this.warnLine(`${a.why ?? a.peer}; tried the next peer`)
+    const failed = json.status !== 'timeout' && !(json.status === 'exit' && json.exitCode === 0)
+    // a job that failed says why in its own words: the end of its stderr, unless it was just streamed
+    if (failed && !streamed.stderr && json.stderrTail !== '') {
+      if (json.stderrTruncated || json.stderrTail.length < json.stderr.replace(/\n$/, '').length) process.stderr.write(`(the last lines of the job's stderr; all of it: dcx cat ${json.output}/stderr)\n`)
+      process.stderr.write(`${json.stderrTail}\n`)
+    }
+    if (json.status === 'out-of-fuel' && json.fuel !== null) {
+      this.warnLine(`the job ran out of fuel: it used all ${json.fuel} units its --fuel allowed (default ${JOB_LIMITS.fuel.default}, about two minutes of compute); raise it, e.g. --fuel ${json.fuel * 10}`)
+    }
     for (const hit of json.limitsHit) this.warnLine(LIMIT_HIT_TEXT[hit])
     if (json.agreement !== undefined) {
       const { results, decidedBy, output } = json.agreement
@@ -145,9 +158,10 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
       this.log(`replicas ${agreeing} of ${json.agreement.results.length} agree (${json.agreement.decidedBy}): ${json.agreement.results.map(r => `${r.peer}${r.agrees ? '' : ' DISAGREES'}`).join(', ')}`)
     }
     if (json.published !== undefined) this.log(`name     /ipns/${json.published.Name}`)
-    if (!streamed) {
+    if (!streamed.stdout) {
       this.log('')
-      await this.writeStdout(Buffer.from(json.stdout))
+      if (!json.stdoutTruncated) await this.writeStdout(Buffer.from(json.stdout))
+      else for await (const chunk of await session.run(catOp, { target: `${json.output}/stdout` }, { signal: this.signal })) await this.writeStdout(chunk)
     }
     return json
   }
@@ -155,6 +169,7 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
 
 /** What a limit the job ran into means, and how to raise it */
 const LIMIT_HIT_TEXT: Record<LimitHit, string> = {
+  memory: 'the job hit its memory limit: growing its memory past --memory failed (memory.grow returned -1, so malloc returned NULL), and what it printed may say only that it ran out of memory (raise it with --memory, e.g. --memory 1GiB; at most 4GiB)',
   'output-entries': 'the job hit its output entry limit: creating more files, directories or links failed with EDQUOT (raise it with --output-entries)',
   'output-depth': 'the job hit its output depth limit: a directory nested deeper failed with ENAMETOOLONG (raise it with --output-depth)',
   'input-entries': 'the job hit its input entry limit: listing more of its inputs failed with ENOMEM (raise it with --input-entries)'
@@ -166,13 +181,5 @@ function remotePhaseText (p: RemotePhase): string {
     case 'finding': return 'finding peers that hold the inputs...'
     case 'running': return `running on ${p.peers.join(', ')}...`
     case 'fetching': return `fetching output ${p.output} from ${p.peer}...`
-  }
-}
-
-function parseModuleCid (text: string): ReturnType<typeof parseCid> {
-  try {
-    return parseCid(text)
-  } catch {
-    throw new LocalPathError(text, 'no such file, and not a CID either: pass a .wasm file or the CID of a stored module')
   }
 }

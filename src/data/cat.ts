@@ -1,4 +1,4 @@
-import { NotAFileError } from './errors.js'
+import { NotAFileError, NotUnixFSError } from './errors.js'
 import { InvalidArgumentError } from '../errors.js'
 import { fileContent } from './file-content.js'
 import { resolveEntry, symlinkTarget, translateExportError } from './resolve.js'
@@ -23,7 +23,8 @@ export async function * cat (target: CidPath, blockstore: ReadableStorage, optio
   if (entry.type === 'directory') throw new NotAFileError(target.text)
   const link = symlinkTarget(entry)
   if (link != null) throw new InvalidArgumentError(`${target.text} is a symlink to '${link}': cat the target instead`)
-  if (entry.type === 'object') throw new NotAFileError(target.text)
+  // a dag-cbor or dag-json node: not a directory either
+  if (entry.type === 'object') throw new NotUnixFSError(target.text)
   try {
     yield * fileContent(entry, blockstore, options)
   } catch (err) {

@@ -23,7 +23,7 @@ export class NotAFileError extends DcxError {
 
 export class NotUnixFSError extends DcxError {
   constructor (cid: string) {
-    super(`${cid} is not UnixFS data: use \`dcx dag export\` to read it as blocks`, 'ERR_NOT_UNIXFS')
+    super(`${cid} is not UnixFS data: \`dcx dag get ${cid}\` shows it as dag-json, \`dcx dag export\` writes its blocks`, 'ERR_NOT_UNIXFS')
   }
 }
 

@@ -1,3 +1,4 @@
+import { NotUnixFSError } from './errors.js'
 import { resolveEntry, translateExportError } from './resolve.js'
 import type { CidPath } from './cid-path.js'
 import type { AbortOptions } from 'abort-error'
@@ -18,6 +19,8 @@ export interface LsEntry {
 /** List a directory's entries (or the single file a CID names) */
 export async function * ls (target: CidPath, blockstore: ReadableStorage, options: AbortOptions = {}): AsyncGenerator<LsEntry> {
   const entry = await resolveEntry(target, blockstore, options)
+  // a dag-cbor or dag-json node has no entries: listing it as a file of itself would mislead
+  if (entry.type === 'object') throw new NotUnixFSError(target.text)
   if (entry.type !== 'directory') {
     yield await describe(target, entry.cid, entry.name, blockstore, options)
     return

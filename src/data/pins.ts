@@ -13,6 +13,8 @@ export type PinType = 'recursive' | 'direct'
 export interface Pin {
   cid: CID
   type: PinType
+  /** What the pin is for (Kubo's pin names): a user's label, or a job artifact's `job <job-cid> <role>` */
+  name?: string
 }
 
 export interface AddPinOptions extends AbortOptions {
@@ -22,6 +24,13 @@ export interface AddPinOptions extends AbortOptions {
    * block by block (an add), where every block is known to be present.
    */
   knownComplete?: boolean
+  /** Name the pin (replacing the name of an existing pin) */
+  name?: string
+  /**
+   * Name the pin only if it is made now: an existing pin keeps its name (or
+   * its lack of one), so a job never relabels what a user or another job pinned
+   */
+  nameIfNew?: string
 }
 
 const PREFIX = '/pins/'
@@ -56,8 +65,23 @@ export class PinStore {
     const existing = await this.get(cid)
     // A recursive pin covers a direct one; never downgrade.
     const stored: PinType = existing?.type === 'recursive' ? 'recursive' : type
-    await this.datastore.put(pinKey(cid), new TextEncoder().encode(JSON.stringify({ cid: cid.toString(), type: stored })))
-    return { cid, type: stored }
+    const name = options.name ?? (existing !== undefined ? existing.name : options.nameIfNew)
+    if (existing?.type === stored && existing.name === name) return existing
+    await this.put({ cid, type: stored, name })
+    return { cid, type: stored, ...(name !== undefined ? { name } : {}) }
+  }
+
+  /** Rename an existing pin (a job's artifact taken over by another job) */
+  async rename (cid: CID, name: string): Promise<void> {
+    const pin = await this.get(cid)
+    if (pin == null) throw new NotPinnedError(cid.toString())
+    await this.put({ ...pin, name })
+  }
+
+  private async put (pin: Pin): Promise<void> {
+    const record: Record<string, string> = { cid: pin.cid.toString(), type: pin.type }
+    if (pin.name !== undefined) record.name = pin.name
+    await this.datastore.put(pinKey(pin.cid), new TextEncoder().encode(JSON.stringify(record)))
   }
 
   /** The pin on `cid`, if any */
@@ -88,5 +112,5 @@ export class PinStore {
 
 function decodePin (value: Uint8Array): Pin {
   const parsed = JSON.parse(new TextDecoder().decode(value))
-  return { cid: CID.parse(parsed.cid), type: parsed.type }
+  return { cid: CID.parse(parsed.cid), type: parsed.type, ...(typeof parsed.name === 'string' ? { name: parsed.name } : {}) }
 }

@@ -2,9 +2,13 @@ import { DcxError } from '../errors.js'
 
 /** Failures of job records and their verification */
 
+/** What a record was expected to be */
+export type RecordKind = 'receipt' | 'job spec' | 'job spec or receipt'
+
 export class NotARecordError extends DcxError {
-  constructor (cid: string, kind: 'receipt' | 'job spec', why: string) {
-    super(`${cid} is not a dcx ${kind} (${why}): pass the CID that \`dcx run\` printed as ${kind === 'receipt' ? 'receipt' : 'job'}`, kind === 'receipt' ? 'ERR_NOT_A_RECEIPT' : 'ERR_NOT_A_JOB', 2)
+  constructor (cid: string, kind: RecordKind, why: string) {
+    const printed = kind === 'receipt' ? 'receipt' : kind === 'job spec' ? 'job' : 'job or receipt'
+    super(`${cid} is not a dcx ${kind} (${why}): pass the CID that \`dcx run\` printed as ${printed}`, kind === 'receipt' ? 'ERR_NOT_A_RECEIPT' : 'ERR_NOT_A_JOB', 2)
   }
 }
 
@@ -18,5 +22,19 @@ export class UnsupportedAbiError extends DcxError {
 export class CannotVerifyError extends DcxError {
   constructor (why: string) {
     super(`cannot verify: ${why}`, 'ERR_CANNOT_VERIFY', 2)
+  }
+}
+
+/** `cat` or `ls` of a job spec or a receipt: say what it is and what shows it */
+export class IsARecordError extends DcxError {
+  constructor (cid: string, kind: 'job spec' | 'receipt') {
+    super(`${cid} is a dcx ${kind}, not a file or directory: \`dcx job show ${cid}\` shows it (\`dcx dag get ${cid}\` its fields as dag-json)`, 'ERR_IS_A_RECORD')
+  }
+}
+
+/** `job show` or `job rm` of a CID this repo knows no job by */
+export class JobNotFoundError extends DcxError {
+  constructor (job: string) {
+    super(`no job ${job} in this repo (nothing is pinned for it and it has no receipt): see \`dcx job ls\``, 'ERR_JOB_NOT_FOUND')
   }
 }

@@ -8,7 +8,9 @@ import { RUNTIME_ABI_VERSION, RUNTIME_NAME, prepareModule, runModule } from '../
 import { DCX_VERSION } from '../version.js'
 import { InvalidArgumentError } from '../errors.js'
 import { UnsupportedAbiError } from './errors.js'
+import { artifactPinName } from './artifacts.js'
 import { checkInputs } from './inputs.js'
+import { checkMounts } from './spec.js'
 import { mountUnixFS } from './mount.js'
 import { decodeJobSpec, encodeRecord } from './records.js'
 import { loadReceipt, signReceipt } from './receipts.js'
@@ -72,11 +74,14 @@ export async function moduleCid (bytes: Uint8Array): Promise<CID> {
   return CID.createV1(raw.code, await sha256.digest(bytes))
 }
 
-/** Store a module's bytes as a raw block (and pin it): its CID goes in the spec */
-export async function storeModule (bytes: Uint8Array, ctx: JobContext): Promise<CID> {
+/**
+ * Store a module's bytes as a raw block (and pin it, named for `job` unless
+ * it is pinned already): its CID goes in the spec
+ */
+export async function storeModule (bytes: Uint8Array, ctx: JobContext, job?: CID): Promise<CID> {
   const cid = await moduleCid(bytes)
   await ctx.blockstore.put(cid, bytes)
-  await ctx.pins?.add(cid, { type: 'direct' })
+  await ctx.pins?.add(cid, { type: 'direct', nameIfNew: job !== undefined ? artifactPinName(job, 'module') : undefined })
   return cid
 }
 
@@ -115,6 +120,7 @@ function timedOut (startedAt: number): JobRun {
  */
 export async function runJobSpec (spec: JobSpec, ctx: JobContext, options: RunJobOptions = {}): Promise<JobRun> {
   if (spec.runtime.abi !== RUNTIME_ABI_VERSION) throw new UnsupportedAbiError(spec.runtime.abi, RUNTIME_ABI_VERSION)
+  checkMounts(spec.inputs)
   const startedAt = performance.now()
   const budget = deadline(options.timeoutMs, options.signal)
   const within = { signal: budget.signal }
@@ -204,10 +210,10 @@ export async function executeSpec (spec: JobSpec, moduleBytes: Uint8Array, ctx: 
     if (budget.expired()) return { job: (await encodeRecord(spec)).cid, spec, run: timedOut(startedAt), cached: false }
     throw err
   }
-  await storeModule(moduleBytes, ctx)
   const block = await encodeRecord(spec)
+  await storeModule(moduleBytes, ctx, block.cid)
   await ctx.blockstore.put(block.cid, block.bytes)
-  await ctx.pins.add(block.cid, { ...options, knownComplete: true })
+  await ctx.pins.add(block.cid, { signal: options.signal, knownComplete: true, nameIfNew: artifactPinName(block.cid, 'spec') })
   if (options.force !== true) {
     const previous = await ctx.receipts.get(block.cid)
     if (previous !== undefined && await ctx.blockstore.has(previous)) {
@@ -216,7 +222,7 @@ export async function executeSpec (spec: JobSpec, moduleBytes: Uint8Array, ctx: 
   }
   const run = await runJobSpec(spec, ctx, { ...options, timeoutMs: budget.left() })
   if (run.output === undefined) return { job: block.cid, spec, run, cached: false }
-  await ctx.pins.add(run.output, options)
+  await ctx.pins.add(run.output, { signal: options.signal, nameIfNew: artifactPinName(block.cid, 'output') })
   const receipt = await signReceipt({
     type: 'dcx/receipt',
     version: 1,
@@ -233,7 +239,7 @@ export async function executeSpec (spec: JobSpec, moduleBytes: Uint8Array, ctx: 
   }, ctx.identity.privateKey)
   const stored = await encodeRecord(receipt)
   await ctx.blockstore.put(stored.cid, stored.bytes)
-  await ctx.pins.add(stored.cid, { ...options, knownComplete: true })
+  await ctx.pins.add(stored.cid, { signal: options.signal, knownComplete: true, nameIfNew: artifactPinName(block.cid, 'receipt') })
   await ctx.receipts.put(block.cid, stored.cid)
   return { job: block.cid, spec, receipt: { cid: stored.cid, value: receipt }, run, cached: false }
 }

@@ -37,7 +37,7 @@ const PREFIX = '/receipts/'
 
 /** The repo's receipts, indexed by job CID (the latest receipt for a job wins) */
 export class ReceiptIndex {
-  constructor (private readonly datastore: Pick<Datastore, 'get' | 'put' | 'query'>) {}
+  constructor (private readonly datastore: Pick<Datastore, 'get' | 'put' | 'delete' | 'query'>) {}
 
   async put (job: CID, receipt: CID): Promise<void> {
     await this.datastore.put(new Key(PREFIX + job.toV1().toString()), new TextEncoder().encode(receipt.toString()))
@@ -50,6 +50,11 @@ export class ReceiptIndex {
       if (err.name === 'NotFoundError') return undefined
       throw err
     }
+  }
+
+  /** Forget the job's receipt (its block stays until unpinned and collected) */
+  async delete (job: CID): Promise<void> {
+    await this.datastore.delete(new Key(PREFIX + job.toV1().toString()))
   }
 
   async * ls (options: AbortOptions = {}): AsyncGenerator<{ job: CID, receipt: CID }> {

@@ -2,12 +2,13 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { NotARecordError } from './errors.js'
+import type { RecordKind } from './errors.js'
 import type { JobLimitValues, LimitHit, Status } from '../wasm/index.js'
 
 /** Limits that decide a job's result; all written into the spec (documented in `wasm/job-limits.ts`) */
 export type JobLimits = JobLimitValues
 
-/** One input: a UnixFS CID mounted read-only at an absolute path under /inputs */
+/** One input: a UnixFS CID mounted read-only at an absolute path (not /outputs, /tmp or below them) */
 export interface JobInput {
   cid: CID
   path: string
@@ -75,13 +76,13 @@ export function signingBytes (receipt: UnsignedReceipt | Receipt): Uint8Array {
   return dagCbor.encode(rest)
 }
 
-const LIMITS_HIT: LimitHit[] = ['input-entries', 'output-entries', 'output-depth']
+const LIMITS_HIT: LimitHit[] = ['input-entries', 'memory', 'output-entries', 'output-depth']
 
 const isCid = (x: unknown): x is CID => CID.asCID(x) != null
 const isStr = (x: unknown): x is string => typeof x === 'string'
 const isInt = (x: unknown): boolean => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0
 
-function decodeCbor (cid: CID, bytes: Uint8Array, kind: 'receipt' | 'job spec'): any {
+function decodeCbor (cid: CID, bytes: Uint8Array, kind: RecordKind): any {
   if (cid.code !== dagCbor.code) throw new NotARecordError(cid.toString(), kind, 'not a dag-cbor block')
   try {
     return dagCbor.decode(bytes)
@@ -116,4 +117,29 @@ export function decodeReceipt (cid: CID, bytes: Uint8Array): Receipt {
     isStr(v.executor) && isStr(v.time) && v.signature instanceof Uint8Array
   if (!ok) throw new NotARecordError(cid.toString(), 'receipt', 'fields are missing or of the wrong type')
   return v as Receipt
+}
+
+/** What a block is, if it is a dcx record: read from its `type` alone (nothing else is checked) */
+export function recordKind (cid: CID, bytes: Uint8Array): 'job spec' | 'receipt' | undefined {
+  if (cid.code !== dagCbor.code) return undefined
+  let type: unknown
+  try {
+    type = (dagCbor.decode(bytes) as any)?.type
+  } catch {
+    return undefined
+  }
+  return type === 'dcx/job' ? 'job spec' : type === 'dcx/receipt' ? 'receipt' : undefined
+}
+
+/** A job spec or a receipt, told apart by its `type` */
+export type LoadedRecord =
+  | { kind: 'job', cid: CID, spec: JobSpec, receipt?: undefined }
+  | { kind: 'receipt', cid: CID, receipt: Receipt, spec?: undefined }
+
+/** Decode a block that should be a job spec or a receipt, checking it as what its `type` says it is */
+export function loadRecord (cid: CID, bytes: Uint8Array): LoadedRecord {
+  const type = decodeCbor(cid, bytes, 'job spec or receipt')?.type
+  if (type === 'dcx/receipt') return { kind: 'receipt', cid, receipt: decodeReceipt(cid, bytes) }
+  if (type === 'dcx/job') return { kind: 'job', cid, spec: decodeJobSpec(cid, bytes) }
+  throw new NotARecordError(cid.toString(), 'job spec or receipt', 'its type is neither dcx/job nor dcx/receipt')
 }

@@ -62,3 +62,10 @@ export class ListenFailedError extends DcxError {
     super(`cannot listen on ${what}: another program holds it, or the address is not this machine's; stop that program, or set another port with \`dcx config --json listen '["/ip4/127.0.0.1/tcp/<port>"]'\``, 'ERR_LISTEN_FAILED')
   }
 }
+
+/** `--on` names neither `local`, `auto` nor a peer ID: a usage error */
+export class InvalidPlacementError extends DcxError {
+  constructor (on: string) {
+    super(`--on '${on}' is not local, auto or a peer ID (see \`dcx peers ls\`)`, 'ERR_INVALID_PLACEMENT', 2)
+  }
+}

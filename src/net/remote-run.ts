@@ -4,6 +4,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { walkDag } from '../data/walk.js'
 import { UsageError } from '../errors.js'
 import { runJobSpec, storeModule } from '../jobs/execute.js'
+import { artifactPinName } from '../jobs/artifacts.js'
 import { encodeRecord } from '../jobs/records.js'
 import { networkBlocks } from './blocks.js'
 import { askHeldBytes, requestJob } from './jobs/client.js'
@@ -82,6 +83,18 @@ async function candidates (node: DcxNode, spec: JobSpec, options: AbortOptions =
   return ranked.sort((a, b) => (b.bytes - a.bytes) || (b.inputs - a.inputs)).map(c => c.id)
 }
 
+/**
+ * A peer asked for by its ID must be one this node can reach: connected, or
+ * with an address known. Dialling a peer with neither would wait on a
+ * routing lookup that no peer here can answer.
+ */
+async function reachable (node: DcxNode, peer: PeerId): Promise<PeerId> {
+  if (node.libp2p.getConnections(peer).length > 0) return peer
+  const known = await node.libp2p.peerStore.get(peer).then(p => p.addresses.length > 0, () => false)
+  if (!known) throw new NoExecutorError(`not connected to ${peer.toString()} and no address is known for it: connect to it first with \`dcx peers connect <multiaddr>\``)
+  return peer
+}
+
 /** Ask peers in turn (`want` at a time) until `want` of them have answered with a checked receipt */
 async function gatherAnswers (node: DcxNode, peers: PeerId[], want: number, spec: JobSpec, module: Uint8Array, options: RemoteRunOptions, attempts: Attempt[]): Promise<ReplicaAnswer[]> {
   const answers: ReplicaAnswer[] = []
@@ -119,8 +132,8 @@ export async function runRemote (node: DcxNode, local: Required<JobContext>, spe
   if (!Number.isInteger(replicas) || replicas < 1) throw new UsageError(`--replicas must be a whole number of at least 1, not ${replicas}`)
   if (replicas > 1 && on !== 'auto') throw new UsageError('--replicas needs --on auto: it runs the job on that many distinct providers')
   if (on === 'auto') options.onPhase?.({ phase: 'finding' })
-  const peers = on === 'auto' ? await candidates(node, spec, options) : [peerIdFromString(on)]
-  if (peers.length === 0) throw new NoExecutorError('no connected peer or provider of the inputs speaks the job protocol')
+  const peers = on === 'auto' ? await candidates(node, spec, options) : [await reachable(node, peerIdFromString(on))]
+  if (peers.length === 0) throw new NoExecutorError('no connected peer or provider of the inputs speaks the job protocol: connect to one with `dcx peers connect <multiaddr>`')
   if (peers.length < replicas) throw new NoExecutorError(`--replicas ${replicas} needs ${replicas} peers, only ${peers.length} found (${peers.join(', ')})`)
   const attempts: Attempt[] = []
   const answers = await gatherAnswers(node, peers, replicas, spec, module, options, attempts)
@@ -136,17 +149,17 @@ export async function runRemote (node: DcxNode, local: Required<JobContext>, spe
   const { cid, receipt } = accepted
   options.onPhase?.({ phase: 'fetching', peer: accepted.peer, output: receipt.output.toString() })
   await walkDag(receipt.output, network, { signal: options.signal, readLeaves: true })
-  await local.pins.add(receipt.output, { knownComplete: true })
-  await storeModule(module, local)
   const specBlock = await encodeRecord(spec)
+  await local.pins.add(receipt.output, { knownComplete: true, nameIfNew: artifactPinName(specBlock.cid, 'output') })
+  await storeModule(module, local, specBlock.cid)
   await local.blockstore.put(specBlock.cid, specBlock.bytes)
   // the spec and receipts link the inputs, which stay with the executors: pin the blocks themselves
-  await local.pins.add(specBlock.cid, { type: 'direct' })
+  await local.pins.add(specBlock.cid, { type: 'direct', nameIfNew: artifactPinName(specBlock.cid, 'spec') })
   for (const answer of answers) {
     // a dissenting receipt is kept too: it is the signed evidence against its peer
     const block = await encodeRecord(answer.receipt)
     await local.blockstore.put(answer.cid, block.bytes)
-    await local.pins.add(answer.cid, { type: 'direct' })
+    await local.pins.add(answer.cid, { type: 'direct', nameIfNew: artifactPinName(specBlock.cid, 'receipt') })
   }
   await local.receipts.put(specBlock.cid, cid)
   return { job: specBlock.cid, spec, receipt: { cid, value: receipt }, cached: false, attempts, agreement }

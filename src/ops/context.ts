@@ -2,6 +2,7 @@ import { NoDaemonError } from './errors.js'
 import type { CidPath } from '../data/cid-path.js'
 import type { PinStore } from '../data/pins.js'
 import type { JobContext } from '../jobs/execute.js'
+import type { JobHistory } from '../jobs/history.js'
 import type { ReceiptIndex } from '../jobs/receipts.js'
 import type { NameService } from '../net/names.js'
 import type { DcxNode } from '../net/node.js'
@@ -20,6 +21,8 @@ export interface RepoParts {
   blockstore: RepoBlockstore
   pins: PinStore
   receipts: ReceiptIndex
+  /** The runs `dcx run` answered, newest first (`job ls`) */
+  history: JobHistory
   identity: Identity
   /** The repo as a job context (blocks, pins, receipts, identity, module cache, scratch) */
   jobs: Required<JobContext>

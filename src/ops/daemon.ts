@@ -4,6 +4,7 @@ import { startApi } from '../api/server.js'
 import { writersDone } from '../api/turns.js'
 import { parseCidPath } from '../data/cid-path.js'
 import { jobContext } from '../jobs/context.js'
+import { JobHistory } from '../jobs/history.js'
 import { networkBlocks } from '../net/blocks.js'
 import { fetchLocal, watchedBlocks } from '../net/fetch.js'
 import { executorPolicy } from '../net/jobs/policy.js'
@@ -105,7 +106,7 @@ export async function startDaemon (root: string, options: StartOptions = {}): Pr
     const executor = new JobService({ node: live, jobs, policy, log: options.log })
     await executor.start()
     const keystore = new Keystore(root)
-    const repoParts: RepoParts = { paths: repo.paths, config: repo.config, blockstore: repo.blockstore, pins: jobs.pins, receipts: jobs.receipts, identity, jobs }
+    const repoParts: RepoParts = { paths: repo.paths, config: repo.config, blockstore: repo.blockstore, pins: jobs.pins, receipts: jobs.receipts, history: new JobHistory(repo.datastore), identity, jobs }
     const nodeParts: NodeParts = { node: live, names: createNameService(live, keystore), network: networkBlocks(live), provide: cid => { void provide(live, cid) } }
     const gateway = await startDaemonGateway(repo, live, nodeParts.names)
     const api = await startApi(repo.paths.api, OPERATIONS, scope => daemonContext(root, repoParts, nodeParts, keystore, scope)).catch(async err => { await gateway?.close(); throw err })

@@ -8,10 +8,3 @@ export class NoDaemonError extends DcxError {
   }
 }
 
-
-/** `cat`, `ls` or `get` of a dcx record (a job spec, a receipt) or another IPLD node that is not a file or directory */
-export class NotFileDataError extends DcxError {
-  constructor (cid: string, what: string, show: string) {
-    super(`${cid} is ${what}, not a file or directory: \`${show}\` shows it`, 'ERR_NOT_UNIXFS')
-  }
-}

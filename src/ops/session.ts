@@ -73,7 +73,7 @@ export class Session {
   }
 
   private async inRepo<I, O> (op: Operation<I, O>, input: I, options: OpOptions): Promise<O> {
-    const [{ openRepo, readIdentity }, { jobContext }] = await Promise.all([import('../repo/repo.js'), import('../jobs/context.js')])
+    const [{ openRepo, readIdentity }, { jobContext }, { JobHistory }] = await Promise.all([import('../repo/repo.js'), import('../jobs/context.js'), import('../jobs/history.js')])
     const identity = await readIdentity(this.root)
     const repo = await openRepo(this.root, { command: this.command, useReserve: op.useReserve })
     try {
@@ -82,7 +82,7 @@ export class Session {
         root: this.root,
         command: this.command,
         blocks: repo.blockstore,
-        repo: { paths: repo.paths, config: repo.config, blockstore: repo.blockstore, pins: jobs.pins, receipts: jobs.receipts, identity, jobs }
+        repo: { paths: repo.paths, config: repo.config, blockstore: repo.blockstore, pins: jobs.pins, receipts: jobs.receipts, history: new JobHistory(repo.datastore), identity, jobs }
       }), input, options)
     } finally {
       await repo.close()

@@ -39,10 +39,17 @@ export const TRAP_OUT_OF_FUEL = 1
 export const TRAP_STACK_EXHAUSTED = 2
 export const TRAP_HOST_MEMORY = 3
 
+/**
+ * Bits of `dcx:limits`, the global where instrumented code records limits
+ * the job ran into and went on from (the host reads it after the run).
+ */
+export const LIMIT_BIT_MEMORY = 1
+
 /** Exports the rewriter adds */
 export const EXPORT_FUEL = 'dcx:fuel'
 export const EXPORT_TRAP = 'dcx:trap'
 export const EXPORT_DEPTH = 'dcx:depth'
+export const EXPORT_LIMITS = 'dcx:limits'
 export const EXPORT_START = 'dcx:start'
 
 /** Virtual world */

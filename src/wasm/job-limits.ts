@@ -31,8 +31,10 @@ const GiB = 2 ** 30
 
 export const JOB_LIMITS = {
   fuel: {
-    default: 10_000_000_000,
-    executorCap: 100_000_000_000,
+    // about two minutes of the fastest compute measured on the 2-core CI
+    // machine (8.6e9 fuel/s), four of integer-heavy code: docs/rationale.md
+    default: 1_000_000_000_000,
+    executorCap: 10_000_000_000_000,
     flag: 'fuel',
     unit: 'count',
     summary: 'instructions the job may run (wasmtime\'s fuel counting)',

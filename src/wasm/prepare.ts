@@ -81,6 +81,13 @@ function rewrite (original: Uint8Array, pages: number): Uint8Array {
   return bytes
 }
 
+/**
+ * Revision of the rewrite within one runtime ABI version, in the cache key:
+ * a rewrite that changes its output without changing results (2: the limits-
+ * hit global) must not be served an older rewrite from a repo's cache.
+ */
+const REWRITE_REVISION = 2
+
 const memoryCache = new Map<string, PreparedModule>()
 const MEMORY_CACHE_ENTRIES = 16
 
@@ -100,7 +107,7 @@ export async function prepareModule (original: Uint8Array, options: PrepareOptio
   const pages = memoryPages(options.memoryLimit)
   validateModule(original, pages * PAGE)
   const hash = createHash('sha256').update(original).digest('hex')
-  const key = `${hash}-abi${RUNTIME_ABI_VERSION}-m${pages}`
+  const key = `${hash}-abi${RUNTIME_ABI_VERSION}r${REWRITE_REVISION}-m${pages}`
   const hit = memoryCache.get(key)
   if (hit !== undefined) return { ...hit, cached: true, rewriteMs: 0 }
   // concurrent jobs with one module share one rewrite

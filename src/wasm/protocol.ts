@@ -84,10 +84,10 @@ export type Status = 'exit' | 'out-of-fuel' | 'stack-exhausted' | 'trap' | 'time
 
 /**
  * A limit the job ran into without it ending the job: the job saw an error
- * (ENOMEM, EDQUOT, ENAMETOOLONG) and went on as it chose. Deterministic, so
- * part of the result.
+ * (ENOMEM, EDQUOT, ENAMETOOLONG, or -1 from `memory.grow` past its memory
+ * limit) and went on as it chose. Deterministic, so part of the result.
  */
-export type LimitHit = 'input-entries' | 'output-entries' | 'output-depth'
+export type LimitHit = 'input-entries' | 'memory' | 'output-entries' | 'output-depth'
 
 /** Bridge states in `control[0]` */
 export const BRIDGE = { waiting: 0, ready: 1, failed: 2, refused: 3 } as const

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import {
-  EXPORT_FUEL, EXPORT_START, EXPORT_TRAP, TRAP_HOST_MEMORY, TRAP_OUT_OF_FUEL, TRAP_STACK_EXHAUSTED
+  EXPORT_FUEL, EXPORT_LIMITS, EXPORT_START, EXPORT_TRAP, LIMIT_BIT_MEMORY, TRAP_HOST_MEMORY, TRAP_OUT_OF_FUEL, TRAP_STACK_EXHAUSTED
 } from './abi.js'
 import { decodeExtents } from './extents.js'
 import { decodeListing } from './listing.js'
@@ -174,6 +174,7 @@ function main (): void {
   const stderr = new Capture(input.limits.stderrBytes, live('stderr'))
   let fuelGlobal: WebAssembly.Global | undefined
   let trapGlobal: WebAssembly.Global | undefined
+  let limitsGlobal: WebAssembly.Global | undefined
   const limit = input.fuel
   const world = new World(input.seed, input.instrumented ? () => limit - (fuelGlobal!.value as bigint) : undefined)
   const host = new WasiHost({
@@ -201,6 +202,7 @@ function main (): void {
     if (input.instrumented) {
       fuelGlobal = exports[EXPORT_FUEL]
       trapGlobal = exports[EXPORT_TRAP]
+      limitsGlobal = exports[EXPORT_LIMITS]
       fuelGlobal!.value = limit
       exports[EXPORT_START]?.()
     }
@@ -232,6 +234,8 @@ function main (): void {
       throw err
     }
   }
+  // limits the instrumented code recorded (memory.grow past the job's limit), whatever ended the job
+  if ((((limitsGlobal?.value as number | undefined) ?? 0) & LIMIT_BIT_MEMORY) !== 0) hit('memory')
   let fuelUsed = 0n
   if (fuelGlobal !== undefined) {
     const left = fuelGlobal.value as bigint

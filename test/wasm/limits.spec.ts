@@ -88,19 +88,19 @@ describe('counts the rewrite adds to are checked before rewriting', () => {
       'module rejected: the function section declares 999998 functions; jobs may declare at most 999997 (V8\'s limit is 1000000 and the rewrite adds 3)')
   })
 
-  it('globals: 999,997 run, 999,998 are refused', async () => {
-    await runs(command({ globals: 999_997 }))
-    expect(await refusal(command({ globals: 999_998 }))).toBe(
-      'module rejected: the global section declares 999998 globals; jobs may declare at most 999997 (V8\'s limit is 1000000 and the rewrite adds 3)')
+  it('globals: 999,996 run, 999,997 are refused', async () => {
+    await runs(command({ globals: 999_996 }))
+    expect(await refusal(command({ globals: 999_997 }))).toBe(
+      'module rejected: the global section declares 999997 globals; jobs may declare at most 999996 (V8\'s limit is 1000000 and the rewrite adds 4)')
   })
 
-  it('exports: 999,997 run, 999,998 are refused; with a start function the rewrite adds one more', async () => {
-    await runs(command({ exports: 999_995 }))
-    expect(await refusal(command({ exports: 999_996 }))).toBe(
-      'module rejected: the export section declares 999998 exports; jobs may declare at most 999997 (V8\'s limit is 1000000 and the rewrite adds 3)')
-    await runs(command({ exports: 999_994, startSection: 1, funcs: [{ type: 0 }] }))
-    expect(await refusal(command({ exports: 999_995, startSection: 1, funcs: [{ type: 0 }] }))).toContain(
-      'declares 999997 exports; jobs may declare at most 999996 (V8\'s limit is 1000000 and the rewrite adds 4)')
+  it('exports: 999,996 run, 999,997 are refused; with a start function the rewrite adds one more', async () => {
+    await runs(command({ exports: 999_994 }))
+    expect(await refusal(command({ exports: 999_995 }))).toBe(
+      'module rejected: the export section declares 999997 exports; jobs may declare at most 999996 (V8\'s limit is 1000000 and the rewrite adds 4)')
+    await runs(command({ exports: 999_993, startSection: 1, funcs: [{ type: 0 }] }))
+    expect(await refusal(command({ exports: 999_994, startSection: 1, funcs: [{ type: 0 }] }))).toContain(
+      'declares 999996 exports; jobs may declare at most 999995 (V8\'s limit is 1000000 and the rewrite adds 5)')
   })
 })
 

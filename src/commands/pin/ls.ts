@@ -4,19 +4,20 @@ import { pinLsOp } from '../../ops/data/pin.js'
 import { kuboPinLs } from '../../ops/kubo.js'
 
 export default class PinLs extends DcxCommand {
-  static override summary = 'List pins: <cid> <type>'
-  static override description = '--json prints Kubo\'s `{"Keys": {<cid>: {"Type", "Name"}}}`.'
-  static override examples = ['<%= config.bin %> pin ls', '<%= config.bin %> pin ls --type recursive -q']
+  static override summary = 'List pins: <cid> <type> [<name>]'
+  static override description = 'A job\'s artifacts are pinned under names that say which job they belong to (`job <job-cid> module|spec|output|receipt`); `--name` lists only pins whose name holds a text. --json prints Kubo\'s `{"Keys": {<cid>: {"Type", "Name"}}}`.'
+  static override examples = ['<%= config.bin %> pin ls', '<%= config.bin %> pin ls --type recursive -q', '<%= config.bin %> pin ls --name weather']
   static override flags = {
     type: Flags.string({ char: 't', options: ['all', 'recursive', 'direct'], default: 'all', description: 'which pins to list' }),
-    quiet: Flags.boolean({ char: 'q', description: 'print only the CIDs' })
+    quiet: Flags.boolean({ char: 'q', description: 'print only the CIDs' }),
+    name: Flags.string({ description: 'only pins whose name contains this text' })
   }
 
   async run (): Promise<void> {
     const { flags } = await this.parse(PinLs)
-    const out = await this.session(flags.repo).run(pinLsOp, { type: flags.type as 'all' | 'recursive' | 'direct' }, { signal: this.signal })
+    const out = await this.session(flags.repo).run(pinLsOp, { type: flags.type as 'all' | 'recursive' | 'direct', name: flags.name }, { signal: this.signal })
     if (this.kuboJson(() => kuboPinLs(out))) return
-    for (const pin of out) this.log(flags.quiet ? pin.cid : `${pin.cid} ${pin.type}`)
+    for (const pin of out) this.log(flags.quiet ? pin.cid : `${pin.cid} ${pin.type}${pin.name !== undefined ? ` ${pin.name}` : ''}`)
   }
 
 }

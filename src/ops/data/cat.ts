@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
-import { refuseRecord } from './not-files.js'
 import { defineOp } from '../operation.js'
+import { refuseRecord } from './not-a-record.js'
 
 /** `cat`: the bytes of a file, or of a byte range of it */
 export const catOp = defineOp({
@@ -15,8 +15,8 @@ export const catOp = defineOp({
   run: async (ctx, { target, offset, length }, { signal }): Promise<AsyncIterable<Uint8Array>> => {
     const { cat } = await import('../../data/cat.js')
     const path = await ctx.resolve(target, { signal })
-    await refuseRecord(ctx, path, { signal })
     await ctx.prefetch(path, { scope: 'entity', range: { offset: offset ?? 0, length }, signal })
+    await refuseRecord(path, ctx.blocks, { signal })
     return cat(path, ctx.blocks, { offset, length, signal })
   }
 })

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
-import { refuseRecord } from './not-files.js'
 import { defineOp, only } from '../operation.js'
+import { refuseRecord } from './not-a-record.js'
 import type { GetResult } from '../../data/get.js'
 
 /**
@@ -20,7 +20,7 @@ export const getOp = defineOp({
   run: async (ctx, { target, output, maxEntries }, { signal, onProgress }): Promise<GetResult> => {
     const { defaultOutputName, get } = await import('../../data/get.js')
     const path = await ctx.resolve(target, { signal })
-    await refuseRecord(ctx, path, { signal })
+    await refuseRecord(path, ctx.blocks, { signal })
     await ctx.prefetch(path, { scope: 'all', signal })
     return await get(path, output ?? defaultOutputName(path), ctx.blocks, { signal, maxEntries, onProgress: only(['get:plan', 'get:bytes'], onProgress) as any })
   }

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
-import { refuseRecord } from './not-files.js'
 import { defineOp } from '../operation.js'
+import { refuseRecord } from './not-a-record.js'
 
 /** One entry `ls` lists (size a string, or undefined for a directory) */
 export interface LsJson {
@@ -20,8 +20,8 @@ export const lsOp = defineOp({
   run: async (ctx, { target }, { signal }): Promise<LsJson[]> => {
     const { ls } = await import('../../data/ls.js')
     const path = await ctx.resolve(target, { signal })
-    await refuseRecord(ctx, path, { signal })
     await ctx.prefetch(path, { scope: 'entity', signal })
+    await refuseRecord(path, ctx.blocks, { signal })
     const out: LsJson[] = []
     for await (const e of ls(path, ctx.blocks, { signal })) out.push({ cid: e.cid.toString(), name: e.name, type: e.type, size: e.size?.toString(), target: e.target })
     return out

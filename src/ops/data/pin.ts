@@ -5,6 +5,12 @@ import { defineOp } from '../operation.js'
 export interface PinJson {
   cid: string
   type: 'recursive' | 'direct'
+  /** The pin's name, when it has one (`pin add --name`; a job's artifacts are named `job <job-cid> <role>`) */
+  name?: string
+}
+
+function pinJson (pin: { cid: { toString: () => string }, type: 'recursive' | 'direct', name?: string }): PinJson {
+  return { cid: pin.cid.toString(), type: pin.type, ...(pin.name !== undefined ? { name: pin.name } : {}) }
 }
 
 const cids = z.array(z.string().check(z.minLength(1))).check(z.minLength(1))
@@ -18,32 +24,34 @@ export const pinAddOp = defineOp({
   name: 'pin/add',
   access: 'repo',
   writes: true,
-  input: z.strictObject({ cids, recursive: z.optional(z.boolean()) }),
-  run: async (ctx, { cids, recursive }, { signal }): Promise<PinJson[]> => {
+  input: z.strictObject({ cids, recursive: z.optional(z.boolean()), name: z.optional(z.string().check(z.minLength(1))) }),
+  run: async (ctx, { cids, recursive, name }, { signal }): Promise<PinJson[]> => {
     const { parseCid } = await import('../../data/cid-path.js')
     const repo = ctx.repo()
     const out: PinJson[] = []
     for (const text of cids) {
       const cid = parseCid(text)
       if (ctx.online) await ctx.prefetch({ cid, segments: [], text }, { scope: recursive === false ? 'block' : 'all', signal })
-      const pin = await repo.pins.add(cid, { type: recursive === false ? 'direct' : 'recursive', signal })
+      const pin = await repo.pins.add(cid, { type: recursive === false ? 'direct' : 'recursive', name, signal })
       if (pin.type === 'recursive' && ctx.online) ctx.node().provide(cid)
-      out.push({ cid: pin.cid.toString(), type: pin.type })
+      out.push(pinJson(pin))
     }
     return out
   }
 })
 
-/** `pin/ls`: every pin, in key order, optionally of one type */
+/** `pin/ls`: every pin, in key order, optionally of one type, or those whose name holds a text */
 export const pinLsOp = defineOp({
   name: 'pin/ls',
   access: 'repo',
   useReserve: true,
-  input: z.strictObject({ type: z.optional(z.enum(['all', 'recursive', 'direct'])) }),
-  run: async (ctx, { type }, { signal }): Promise<PinJson[]> => {
+  input: z.strictObject({ type: z.optional(z.enum(['all', 'recursive', 'direct'])), name: z.optional(z.string()) }),
+  run: async (ctx, { type, name }, { signal }): Promise<PinJson[]> => {
     const out: PinJson[] = []
     for await (const pin of ctx.repo().pins.ls({ signal })) {
-      if (type === undefined || type === 'all' || pin.type === type) out.push({ cid: pin.cid.toString(), type: pin.type })
+      if (type !== undefined && type !== 'all' && pin.type !== type) continue
+      if (name !== undefined && !(pin.name ?? '').includes(name)) continue
+      out.push(pinJson(pin))
     }
     return out
   }

@@ -2,6 +2,7 @@ import * as z from 'zod/mini'
 import { NoDaemonError } from '../errors.js'
 import { defineOp, only } from '../operation.js'
 import type { ExecutedJob } from '../../jobs/execute.js'
+import type { JobRecord } from '../../jobs/history.js'
 import type { JobSpec } from '../../jobs/records.js'
 import type { Agreement } from '../../net/replicas.js'
 import type { Attempt } from '../../net/remote-run.js'
@@ -27,7 +28,15 @@ export interface RunSummary {
   executor: string | null
   /** When a cached receipt's run happened */
   ranAt: string | null
+  /** The job's stdout: its first 64 KiB (the whole is the output's `stdout`) */
   stdout: string
+  /** `stdout` holds less than the job wrote */
+  stdoutTruncated: boolean
+  /** The job's stderr: its first 64 KiB (the whole is the output's `stderr`) */
+  stderr: string
+  stderrTruncated: boolean
+  /** The last lines of its stderr (at most 20, of at most 4 KiB): what `dcx run` prints when the job fails */
+  stderrTail: string
   /** Peers asked to run it elsewhere, in order, and what became of each */
   attempts?: Attempt[]
   /** With replicas: how their outputs compared */
@@ -36,13 +45,16 @@ export interface RunSummary {
   published?: { Name: string, Value: string }
 }
 
-/** Summarize a run; a cached result's stdout is read back from its output */
+/** Summarize a run; the stdout and stderr of a result not run here are read back from its output, only as much as the summary holds */
 async function summarize (done: ExecutedJob, blockstore: BlockAccess, options: AbortOptions): Promise<RunSummary> {
-  const { resultStdout } = await import('../../jobs/execute.js')
+  const { boundText, boundResultText } = await import('../../jobs/result-text.js')
   const r = done.receipt?.value
-  const chunks: Uint8Array[] = []
-  if (done.run !== undefined) chunks.push(done.run.stdout)
-  else if (r !== undefined) for await (const c of resultStdout(r.output, blockstore, options)) chunks.push(c)
+  const empty = { text: '', truncated: false, tail: '' }
+  const [stdout, stderr] = done.run !== undefined
+    ? [boundText(done.run.stdout), boundText(done.run.stderr)]
+    : r !== undefined
+      ? await Promise.all([boundResultText(r.output, 'stdout', blockstore, options), boundResultText(r.output, 'stderr', blockstore, options)])
+      : [empty, empty]
   return {
     job: done.job.toString(),
     output: r?.output.toString() ?? null,
@@ -56,7 +68,30 @@ async function summarize (done: ExecutedJob, blockstore: BlockAccess, options: A
     durationMs: done.run?.durationMs ?? null,
     executor: r?.executor ?? null,
     ranAt: r?.time ?? null,
-    stdout: Buffer.concat(chunks).toString('utf8')
+    stdout: stdout.text,
+    stdoutTruncated: stdout.truncated,
+    stderr: stderr.text,
+    stderrTruncated: stderr.truncated,
+    stderrTail: stderr.tail
+  }
+}
+
+/** The history's record of a run that gave an answer */
+function historyRecord (spec: JobSpec, summary: RunSummary, remote: boolean): JobRecord {
+  return {
+    time: new Date().toISOString(),
+    job: summary.job,
+    module: spec.module.toString(),
+    name: spec.name,
+    inputs: spec.inputs.map(i => ({ cid: i.cid.toString(), path: i.path })),
+    status: summary.status,
+    exitCode: summary.exitCode,
+    trap: summary.trap,
+    receipt: summary.receipt,
+    output: summary.output,
+    executor: summary.executor,
+    via: summary.cached ? 'cached' : remote ? 'remote' : 'local',
+    durationMs: summary.cached ? null : summary.durationMs
   }
 }
 
@@ -93,8 +128,10 @@ const input = z.strictObject({
   replicas: z.optional(z.int().check(z.positive())),
   /** Point this key's IPNS name at the output */
   publish: z.optional(z.string().check(z.minLength(1))),
-  /** Send the job's stdout and stderr as `job:stdout` / `job:stderr` progress events (base64) while it runs */
-  live: z.optional(z.boolean())
+  /** Send the job's stdout as `job:stdout` progress events (base64) while it runs */
+  live: z.optional(z.boolean()),
+  /** Send the job's stderr as `job:stderr` progress events (base64) while it runs */
+  liveStderr: z.optional(z.boolean())
 }).check(z.refine(a => (a.module === undefined) !== (a.moduleCid === undefined), 'give exactly one of module and moduleCid'))
 
 /**
@@ -112,6 +149,9 @@ export const runOp = defineOp({
       import('../../data/cid-path.js'), import('../../jobs/execute.js'), import('../../jobs/parse.js'), import('../../jobs/spec.js'),
       import('../../jobs/records.js'), import('../../jobs/receipts.js')
     ])
+    const { checkPlacement } = await import('../../net/jobs/placement.js')
+    // before anything else: a bad --on must not answer from a receipt made elsewhere
+    const asked = a.on !== undefined ? checkPlacement(a.on) : undefined
     const repo = ctx.repo()
     const replicas = a.replicas ?? 1
     const elsewhere = (a.on !== undefined && a.on !== 'local') || replicas > 1 || a.publish !== undefined
@@ -130,26 +170,29 @@ export const runOp = defineOp({
       limits: a.limits,
       seed: a.seed !== undefined ? parseSeed(a.seed) : undefined
     })
-    const live = a.live === true
-      ? (type: 'job:stdout' | 'job:stderr') => (chunk: Uint8Array) => onProgress?.({ type, detail: { data: Buffer.from(chunk).toString('base64') } })
+    const live = (type: 'job:stdout' | 'job:stderr', wanted: boolean | undefined) => wanted === true
+      ? (chunk: Uint8Array) => onProgress?.({ type, detail: { data: Buffer.from(chunk).toString('base64') } })
       : undefined
-    const on = a.on ?? (replicas > 1 ? 'auto' : ctx.online ? await defaultPlace(spec, ctx, { signal }) : 'local')
+    const on = asked ?? (replicas > 1 ? 'auto' : ctx.online ? await defaultPlace(spec, ctx, { signal }) : 'local')
     let summary: RunSummary
     if (on === 'local') {
       summary = await summarize(await executeSpec(spec, moduleBytes, repo.jobs, {
-        force: a.force, timeoutMs: a.timeoutMs, signal, onProgress: only(['job:input'], onProgress) as any, onStdout: live?.('job:stdout'), onStderr: live?.('job:stderr')
+        force: a.force, timeoutMs: a.timeoutMs, signal, onProgress: only(['job:input'], onProgress) as any, onStdout: live('job:stdout', a.live), onStderr: live('job:stderr', a.liveStderr)
       }), repo.blockstore, { signal })
     } else {
       const { runRemote } = await import('../../net/remote-run.js')
       const job = (await encodeRecord(spec)).cid
       const previous = a.force === true || replicas > 1 ? undefined : await repo.receipts.get(job)
-      if (previous !== undefined && await repo.blockstore.has(previous)) {
-        summary = await summarize({ job, spec, receipt: { cid: previous, value: await loadReceipt(previous, repo.blockstore) }, cached: true }, repo.blockstore, { signal })
+      const cached = previous !== undefined && await repo.blockstore.has(previous) ? await loadReceipt(previous, repo.blockstore) : undefined
+      // a peer asked for by its ID must be the one that ran it: a receipt made elsewhere does not answer
+      if (cached !== undefined && (on === 'auto' || cached.executor === on)) {
+        summary = await summarize({ job, spec, receipt: { cid: previous!, value: cached }, cached: true }, repo.blockstore, { signal })
       } else {
         const remote = await runRemote(ctx.node().node, repo.jobs, spec, moduleBytes, on, { replicas, signal, onPhase: phase => onProgress?.({ type: 'run:remote', detail: phase }) })
         summary = { ...await summarize(remote, repo.blockstore, { signal }), attempts: remote.attempts, agreement: remote.agreement }
       }
     }
+    await repo.history.add(historyRecord(spec, summary, on !== 'local'), { signal })
     if (a.publish !== undefined && summary.output !== null) {
       summary.published = await ctx.node().names.publish(a.publish, `/ipfs/${summary.output}`, { signal })
     }

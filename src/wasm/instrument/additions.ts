@@ -10,8 +10,8 @@ import { ValType, type ParsedModule } from '../binary/module.js'
 /** Functions appended: the out-of-fuel and stack-exhausted trap helpers, and the `memory.grow` helper */
 export const ADDED_FUNCTIONS = 3
 
-/** Globals appended: fuel left, call depth, trap reason */
-export const ADDED_GLOBALS = 3
+/** Globals appended: fuel left, call depth, trap reason, limits hit */
+export const ADDED_GLOBALS = 4
 
 /**
  * Locals appended to every body, in this order: the fuel counter (i64), an
@@ -22,9 +22,9 @@ export const ADDED_LOCALS: readonly number[] = [ValType.i64, ValType.i32, ValTyp
 /** Blocks every body is wrapped in (so `return` leaves through the frame's exit) */
 export const ADDED_NESTING = 1
 
-/** Exports appended: fuel, depth and trap reason, and the start function when the module has one */
+/** Exports appended: fuel, depth, trap reason and limits hit, and the start function when the module has one */
 export function addedExports (m: Pick<ParsedModule, 'start'>): number {
-  return 3 + (m.start !== undefined ? 1 : 0)
+  return 4 + (m.start !== undefined ? 1 : 0)
 }
 
 /** The types a rewrite uses and appends */

@@ -1,5 +1,5 @@
 import {
-  EXPORT_DEPTH, EXPORT_FUEL, EXPORT_START, EXPORT_TRAP, TRAP_OUT_OF_FUEL, TRAP_STACK_EXHAUSTED
+  EXPORT_DEPTH, EXPORT_FUEL, EXPORT_LIMITS, EXPORT_START, EXPORT_TRAP, TRAP_OUT_OF_FUEL, TRAP_STACK_EXHAUSTED
 } from '../abi.js'
 import { ModuleRejectedError } from '../errors.js'
 import { Reader, Writer, lebLength } from '../binary/bytes.js'
@@ -61,6 +61,9 @@ export function instrumentModule (m: ParsedModule, memoryPages: number, exactFue
     scratch: new Scratch()
   }
   const trapGlobal = nGlobals + 2
+  const limitsGlobal = nGlobals + 3
+  // the most pages memory.grow may reach: the module's own maximum, clamped to the job's limit
+  const maxPages = m.memories.length === 1 ? Math.min(m.memories[0].max ?? memoryPages, memoryPages) : memoryPages
 
   const out = new Writer(bytes.length + (bytes.length >> 1) + 1024)
   out.bytes(bytes, 0, 8)
@@ -89,7 +92,7 @@ export function instrumentModule (m: ParsedModule, memoryPages: number, exactFue
     const mem = m.memories[0]
     rewritten.set(SectionId.memory, () => section(SectionId.memory, () => {
       out.u32(1); out.byte(1); out.u32(mem.min)
-      out.u32(Math.min(mem.max ?? memoryPages, memoryPages))
+      out.u32(maxPages)
     }))
   }
   rewritten.set(SectionId.global, () => section(SectionId.global, () => {
@@ -98,11 +101,12 @@ export function instrumentModule (m: ParsedModule, memoryPages: number, exactFue
     out.byte(ValType.i64); out.byte(1); out.byte(0x42); out.byte(0); out.byte(0x0b) // fuel
     out.byte(ValType.i32); out.byte(1); out.byte(0x41); out.byte(0); out.byte(0x0b) // depth
     out.byte(ValType.i32); out.byte(1); out.byte(0x41); out.byte(0); out.byte(0x0b) // trap reason
+    out.byte(ValType.i32); out.byte(1); out.byte(0x41); out.byte(0); out.byte(0x0b) // limits hit
   }))
   rewritten.set(SectionId.export, () => section(SectionId.export, () => {
     const { count, tail } = vecTail(m, SectionId.export)
     const extra: Array<[string, number, number]> = [
-      [EXPORT_FUEL, 3, nGlobals], [EXPORT_DEPTH, 3, nGlobals + 1], [EXPORT_TRAP, 3, trapGlobal]
+      [EXPORT_FUEL, 3, nGlobals], [EXPORT_DEPTH, 3, nGlobals + 1], [EXPORT_TRAP, 3, trapGlobal], [EXPORT_LIMITS, 3, limitsGlobal]
     ]
     if (m.start !== undefined) extra.push([EXPORT_START, 0, m.start])
     out.u32(count + extra.length); out.bytes(tail)
@@ -123,7 +127,7 @@ export function instrumentModule (m: ParsedModule, memoryPages: number, exactFue
     for (const emit of [
       (w: Writer) => emitTrapHelperBody(w, trapGlobal, TRAP_OUT_OF_FUEL),
       (w: Writer) => emitTrapHelperBody(w, trapGlobal, TRAP_STACK_EXHAUSTED),
-      (w: Writer) => emitGrowHelperBody(w, trapGlobal, memoryPages)
+      (w: Writer) => emitGrowHelperBody(w, trapGlobal, limitsGlobal, maxPages, memoryPages)
     ]) {
       helper.len = 0
       emit(helper)
