@@ -99,7 +99,7 @@ describe('standard CLI forms, pipes, sizes and the JSON casing rule', () => {
   })
 
   it('run with no module says what is missing in one clean line', async () => {
-    usageError(await dcx(['run'], { repo: r.repo }), /^Error: missing argument MODULE \(module file \(\.wasm\) or the CID of a stored module\) \(see `dcx run --help`\)$/)
+    usageError(await dcx(['run'], { repo: r.repo }), /^Error: give a module \(a \.wasm file or a module CID\), or a job file with -f$/)
   })
 
   it('a closed pipe ends cat and run quietly, as cat does (141, nothing on stderr)', async () => {

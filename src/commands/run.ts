@@ -123,23 +123,26 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
     const dissent = (json.agreement?.dissenters.length ?? 0) > 0
     process.exitCode = dissent ? JOB_EXIT.disagreed : jobExitCode(json.status, json.exitCode)
     for (const a of json.attempts ?? []) if (!a.ok) this.warnLine(`${a.why ?? a.peer}; tried the next peer`)
-    const failed = json.status !== 'timeout' && !(json.status === 'exit' && json.exitCode === 0)
-    // a job that failed says why in its own words: the end of its stderr, unless it was just streamed
-    if (failed && !streamed.stderr && json.stderrTail !== '') {
-      if (json.stderrTruncated || json.stderrTail.length < json.stderr.replace(/\n$/, '').length) process.stderr.write(`(the last lines of the job's stderr; all of it: dcx cat ${json.output}/stderr)\n`)
-      process.stderr.write(`${json.stderrTail}\n`)
-    }
-    if (json.status === 'out-of-fuel' && json.fuel !== null) {
-      this.warnLine(`the job ran out of fuel: it used all ${json.fuel} units its --fuel allowed (default ${JOB_LIMITS.fuel.default}, about two minutes of compute); raise it, e.g. --fuel ${json.fuel * 10}`)
-    }
-    for (const hit of json.limitsHit) this.warnLine(LIMIT_HIT_TEXT[hit])
-    if (json.agreement !== undefined) {
-      const { results, decidedBy, output } = json.agreement
-      for (const r of results.filter(r => !r.agrees)) {
-        this.warnLine(`replicas disagree: peer ${r.peer} claims output ${r.output} (receipt ${r.receipt}), not ${output} (decided by ${decidedBy})`)
+    // after the summary and the job's own output: why it failed, and which limit it hit
+    const explain = (): void => {
+      const failed = json.status !== 'timeout' && !(json.status === 'exit' && json.exitCode === 0)
+      // a job that failed says why in its own words: the end of its stderr, unless it was just streamed
+      if (failed && !streamed.stderr && json.stderrTail !== '') {
+        if (json.stderrTruncated || json.stderrTail.length < json.stderr.replace(/\n$/, '').length) process.stderr.write(`(the last lines of the job's stderr; all of it: dcx cat ${json.output}/stderr)\n`)
+        process.stderr.write(`${json.stderrTail}\n`)
+      }
+      if (json.status === 'out-of-fuel' && json.fuel !== null) {
+        this.warnLine(`the job ran out of fuel: it used all ${json.fuel} units its --fuel allowed (default ${JOB_LIMITS.fuel.default}, about two minutes of compute); raise it, e.g. --fuel ${json.fuel * 10}`)
+      }
+      for (const hit of json.limitsHit) this.warnLine(LIMIT_HIT_TEXT[hit])
+      if (json.agreement !== undefined) {
+        const { results, decidedBy, output } = json.agreement
+        for (const r of results.filter(r => !r.agrees)) {
+          this.warnLine(`replicas disagree: peer ${r.peer} claims output ${r.output} (receipt ${r.receipt}), not ${output} (decided by ${decidedBy})`)
+        }
       }
     }
-    if (this.jsonEnabled()) return json
+    if (this.jsonEnabled()) { explain(); return json }
     const statusText = json.status === 'exit' ? `exit ${json.exitCode}` : json.status === 'trap' ? `trap (${json.trap})` : json.status
     this.log(`job      ${json.job}`)
     this.log(`status   ${statusText}`)
@@ -163,6 +166,7 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
       if (!json.stdoutTruncated) await this.writeStdout(Buffer.from(json.stdout))
       else for await (const chunk of await session.run(catOp, { target: `${json.output}/stdout` }, { signal: this.signal })) await this.writeStdout(chunk)
     }
+    explain()
     return json
   }
 }
