@@ -1,5 +1,5 @@
-import { request } from 'node:http'
 import { access } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { DcxError } from '../errors.js'
 import { DaemonError } from './errors.js'
 import { FETCH_TIMEOUT_HEADER, FRAME, readFrames } from './frames.js'
@@ -31,7 +31,7 @@ async function post (socket: string, path: string, body: unknown, signal?: Abort
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (fetchTimeoutMs !== undefined) headers[FETCH_TIMEOUT_HEADER] = String(fetchTimeoutMs)
   return await new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, path, method: 'POST', headers, signal }, resolve)
+    const req = http().request({ socketPath: socket, path, method: 'POST', headers, signal }, resolve)
     req.once('error', reject)
     req.end(JSON.stringify(body ?? {}))
   })
@@ -75,6 +75,15 @@ async function * answer (res: IncomingMessage, options: CallOptions): AsyncGener
  * The daemon running on a repo, or undefined when none is: no socket, or a
  * socket nobody answers on (left by a daemon that was killed).
  */
+/**
+ * `node:http`, required rather than imported: an ESM import of it builds its
+ * ESM namespace, which evaluates its lazy exports and loads Node's bundled
+ * undici, about 50 ms of every command's start (docs/rationale.md)
+ */
+function http (): typeof import('node:http') {
+  return createRequire(import.meta.url)('node:http')
+}
+
 export async function connectDaemon (socket: string): Promise<DaemonClient | undefined> {
   try {
     await access(socket)
