@@ -5,6 +5,7 @@ import type { JobContext } from '../jobs/execute.js'
 import type { ReceiptIndex } from '../jobs/receipts.js'
 import type { NameService } from '../net/names.js'
 import type { DcxNode } from '../net/node.js'
+import type { FetchOptions } from '../net/fetch.js'
 import type { BlockAccess, RepoBlockstore } from '../repo/blockstore.js'
 import type { RepoConfig } from '../repo/config.js'
 import type { Identity } from '../repo/identity.js'
@@ -31,6 +32,12 @@ export interface NodeParts {
   names: NameService
   /** The repo's blocks with peers behind them: what is not here is fetched */
   network: BlockAccess
+  /**
+   * Make what a path names local (a block, a DAG, a file or a byte range of
+   * it): over the bulk path from dcx peers that hold it, then bitswap for
+   * the rest. Returns the CID the path names.
+   */
+  fetch: (target: CidPath, options: FetchOptions) => Promise<CID>
   /** Announce a newly pinned root on the DHT (in the background) */
   provide: (cid: CID) => void
 }

@@ -18,9 +18,8 @@ export const blockFetchOp = defineOp({
     range: range.optional()
   }),
   run: async (ctx, { target, scope, range }, { signal }): Promise<{ cid: string }> => {
-    const { fetchLocal } = await import('../../net/fetch.js')
     const path = await ctx.resolve(target, { signal })
-    const cid = await fetchLocal(ctx.node().network, path, { scope: scope ?? 'all', range, signal })
+    const cid = await ctx.node().fetch(path, { scope: scope ?? 'all', range, signal })
     return { cid: cid.toString() }
   }
 })
