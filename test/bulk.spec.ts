@@ -106,7 +106,8 @@ async function everyBlockMatches (store: RepoBlockstore): Promise<number> {
 }
 
 describe('bulk transfer between dcx peers on 127.0.0.1', () => {
-  const shapes = interopShapes(3).filter(s => s.root === 'dir' || s.sharded === true)
+  // a nested directory and one HAMT-sharded one (the walk reads shards the same way in both CID profiles)
+  const shapes = interopShapes(3).filter(s => s.root === 'dir' || s.sharded === true).slice(0, 2)
   let providerRepo: Awaited<ReturnType<typeof tempRepo>>
   let provider: BulkPeer
   let big: Buffer
@@ -155,7 +156,7 @@ describe('bulk transfer between dcx peers on 127.0.0.1', () => {
     await ok(['repo', 'verify'], { repo: r.root })
   })
 
-  it('moves directories (nested, and HAMT-sharded in both CID profiles): `dcx get` gives the same tree', async () => {
+  it('moves directories (nested, and HAMT-sharded): `dcx get` gives the same tree', async () => {
     const r = await requester()
     for (const cid of shapeCids) await fetchDag(r.requester, peerIdFromString(provider.peerId), cid)
     await r.stop()
