@@ -69,3 +69,67 @@ export class InvalidPlacementError extends DcxError {
     super(`--on '${on}' is not local, auto or a peer ID (see \`dcx peers ls\`)`, 'ERR_INVALID_PLACEMENT', 2)
   }
 }
+
+/* The bulk transfer path (`net/bulk/`): DAGs streamed between dcx peers as CARs */
+
+/** A bulk request or response that does not fit the protocol's schema or limits */
+export class BulkMessageError extends DcxError {
+  constructor (why: string) {
+    super(`malformed bulk transfer message: ${why}`, 'ERR_BULK_MESSAGE')
+  }
+}
+
+/**
+ * A provider failed this transfer (it refused, stalled, ended early, or sent
+ * a block that is wrong or not the one the walk expects). Nothing it sent
+ * that failed a check was stored; the requester goes on with the next
+ * provider from where it is.
+ */
+export class BulkProviderError extends DcxError {
+  readonly peer: string
+  constructor (peer: string, why: string, code = 'ERR_BULK_PROVIDER') {
+    super(`provider ${peer} ${why}`, code)
+    this.peer = peer
+  }
+}
+
+/** The provider sent bytes that do not hash to the CID they came under */
+export class BadBlockError extends BulkProviderError {
+  readonly cid: string
+  constructor (peer: string, cid: string) {
+    super(peer, `sent block ${cid} with bytes that do not match its hash`, 'ERR_BULK_BAD_BLOCK')
+    this.cid = cid
+  }
+}
+
+/** The provider sent a block other than the next one the DAG walk expects */
+export class UnexpectedBlockError extends BulkProviderError {
+  readonly cid: string
+  constructor (peer: string, got: string, expected: string) {
+    super(peer, `sent block ${got} where the DAG walk expects ${expected}`, 'ERR_BULK_UNEXPECTED_BLOCK')
+    this.cid = got
+  }
+}
+
+/** The peer does not speak the bulk protocol (bitswap is the way to it) */
+export class NoBulkProtocolError extends BulkProviderError {
+  constructor (peer: string) {
+    super(peer, 'does not speak the bulk transfer protocol', 'ERR_BULK_UNSUPPORTED')
+  }
+}
+
+/** A DAG larger than the bulk path walks in one transfer (`MAX_BLOCKS`) */
+export class BulkLimitError extends DcxError {
+  constructor (why: string) {
+    super(`the bulk transfer path does not take this DAG: ${why}`, 'ERR_BULK_LIMIT')
+  }
+}
+
+/** No provider gave the whole DAG, and no fallback was allowed */
+export class DagNotFetchedError extends DcxError {
+  readonly cid: string
+  constructor (cid: string, why: string) {
+    super(`could not fetch ${cid}: ${why}`, 'ERR_BULK_NOT_FETCHED')
+    this.cid = cid
+  }
+}

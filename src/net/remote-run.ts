@@ -1,12 +1,12 @@
 import { ExecutorError } from './errors.js'
 import { NoExecutorError } from './errors.js'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { walkDag } from '../data/walk.js'
 import { UsageError } from '../errors.js'
 import { runJobSpec, storeModule } from '../jobs/execute.js'
 import { artifactPinName } from '../jobs/artifacts.js'
 import { encodeRecord } from '../jobs/records.js'
 import { networkBlocks } from './blocks.js'
+import { fetchFromPeers } from './bulk/fetch-from-peers.js'
 import { askHeldBytes, requestJob } from './jobs/client.js'
 import { JOB_PROTOCOL } from './jobs/constants.js'
 import { findProviderPeers } from './providers.js'
@@ -123,7 +123,7 @@ async function gatherAnswers (node: DcxNode, peers: PeerId[], want: number, spec
  * Run a job on other peers: send the spec and module, take back signed
  * receipts for this very job, settle on one output (with replicas: the
  * majority, or a local re-run when there is none), then fetch only that
- * output over bitswap and keep it, the spec, the module and the receipt here.
+ * output (over the bulk path from the executor, else bitswap) and keep it, the spec, the module and the receipt here.
  * The inputs never travel unless a tie must be settled locally. A peer that
  * refuses or fails is reported and the next one tried.
  */
@@ -148,7 +148,8 @@ export async function runRemote (node: DcxNode, local: Required<JobContext>, spe
   const accepted = agreement === undefined ? answers[0] : answers.find(a => a.receipt.output.toString() === agreement.output)!
   const { cid, receipt } = accepted
   options.onPhase?.({ phase: 'fetching', peer: accepted.peer, output: receipt.output.toString() })
-  await walkDag(receipt.output, network, { signal: options.signal, readLeaves: true })
+  // from the executor first, over the bulk path (bitswap from peers without it)
+  await fetchFromPeers(node, network, { cid: receipt.output, segments: [], text: receipt.output.toString() }, { scope: 'all', prefer: [peerIdFromString(accepted.peer)], signal: options.signal })
   const specBlock = await encodeRecord(spec)
   await local.pins.add(receipt.output, { knownComplete: true, nameIfNew: artifactPinName(specBlock.cid, 'output') })
   await storeModule(module, local, specBlock.cid)

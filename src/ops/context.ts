@@ -6,6 +6,7 @@ import type { JobHistory } from '../jobs/history.js'
 import type { ReceiptIndex } from '../jobs/receipts.js'
 import type { NameService } from '../net/names.js'
 import type { DcxNode } from '../net/node.js'
+import type { FetchOptions, WaitOptions } from '../net/fetch.js'
 import type { BlockAccess, RepoBlockstore } from '../repo/blockstore.js'
 import type { RepoConfig } from '../repo/config.js'
 import type { Identity } from '../repo/identity.js'
@@ -34,6 +35,13 @@ export interface NodeParts {
   names: NameService
   /** The repo's blocks with peers behind them: what is not here is fetched */
   network: BlockAccess
+  /**
+   * Make what a path names local (a block, a DAG, a file or a byte range of
+   * it): over the bulk path from dcx peers that hold it, then bitswap for
+   * the rest, each missing block watched (`timeoutMs`, `fetch:searching`
+   * progress). Returns the CID the path names.
+   */
+  fetch: (target: CidPath, options: FetchOptions & Omit<WaitOptions, 'peers'>) => Promise<CID>
   /** Announce a newly pinned root on the DHT (in the background) */
   provide: (cid: CID) => void
 }

@@ -6,7 +6,9 @@ import { parseCidPath } from '../data/cid-path.js'
 import { jobContext } from '../jobs/context.js'
 import { JobHistory } from '../jobs/history.js'
 import { networkBlocks } from '../net/blocks.js'
-import { fetchLocal, watchedBlocks } from '../net/fetch.js'
+import { watchedBlocks } from '../net/fetch.js'
+import { BulkService, describeTransfer } from '../net/bulk/index.js'
+import { fetchFromPeers } from '../net/bulk/fetch-from-peers.js'
 import { executorPolicy } from '../net/jobs/policy.js'
 import { JobService } from '../net/jobs/server.js'
 import { createNameService } from '../net/names.js'
@@ -76,8 +78,7 @@ function daemonContext (root: string, repo: RepoParts, node: NodeParts, keystore
       return { ...parseCidPath((await node.names.resolve(text, options)).Path), text }
     },
     prefetch: async (target, options = {}) => {
-      const watched = watchedBlocks(node.network, { timeoutMs: scope.fetchTimeoutMs, peers: () => node.node.libp2p.getPeers().length, onProgress: scope.onProgress as any })
-      await fetchLocal(watched, target, { scope: options.scope ?? 'all', range: options.range, signal: options.signal })
+      await node.fetch(target, { scope: options.scope ?? 'all', range: options.range, signal: options.signal, timeoutMs: scope.fetchTimeoutMs, onProgress: scope.onProgress as any })
     },
     identity: async () => repo.identity,
     keystore: async () => keystore,
@@ -107,7 +108,15 @@ export async function startDaemon (root: string, options: StartOptions = {}): Pr
     await executor.start()
     const keystore = new Keystore(root)
     const repoParts: RepoParts = { paths: repo.paths, config: repo.config, blockstore: repo.blockstore, pins: jobs.pins, receipts: jobs.receipts, history: new JobHistory(repo.datastore), identity, jobs }
-    const nodeParts: NodeParts = { node: live, names: createNameService(live, keystore), network: networkBlocks(live), provide: cid => { void provide(live, cid) } }
+    const network = networkBlocks(live)
+    const fetch: NodeParts['fetch'] = async (target, { timeoutMs, onProgress, ...fetchOptions }) => {
+      const watched = watchedBlocks(network, { timeoutMs, onProgress, peers: () => live.libp2p.getPeers().length })
+      return await fetchFromPeers(live, watched, target, fetchOptions)
+    }
+    const nodeParts: NodeParts = { node: live, names: createNameService(live, keystore), network, fetch, provide: cid => { void provide(live, cid) } }
+    // DAGs streamed as CARs to dcx peers, from the repo's own blocks (config `bulk: false`: peers fetch from this one over bitswap)
+    const bulk = new BulkService({ registrar: live.libp2p, blockstore: repo.blockstore }, { log: options.log === undefined ? undefined : (peer, outcome) => { options.log?.(describeTransfer(peer, outcome)) } })
+    if (repo.config.bulk !== false) await bulk.start()
     const gateway = await startDaemonGateway(repo, live, nodeParts.names)
     const api = await startApi(repo.paths.api, OPERATIONS, scope => daemonContext(root, repoParts, nodeParts, keystore, scope)).catch(async err => { await gateway?.close(); throw err })
     const providing = new AbortController()
@@ -130,6 +139,7 @@ export async function startDaemon (root: string, options: StartOptions = {}): Pr
           const closed = new Promise<void>(resolve => api.close(() => resolve()))
           const answering = executor.running()
           await executor.stop()
+          if (bulk.isStarted()) await bulk.stop()
           if (answering > 0) await new Promise(resolve => setTimeout(resolve, ANSWERED_GRACE_MS))
           await writersDone()
           await closed

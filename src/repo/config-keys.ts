@@ -12,7 +12,7 @@ import type { PeeringPeer, RepoConfig } from './config.js'
  */
 
 /** The top-level keys a user may set */
-const SETTABLE = ['listen', 'bootstrap', 'mdns', 'executor', 'Addresses', 'Gateway', 'Peering'] as const
+const SETTABLE = ['listen', 'bootstrap', 'mdns', 'executor', 'bulk', 'Addresses', 'Gateway', 'Peering'] as const
 /** Keys fixed at `dcx init` */
 const FIXED: Record<string, string> = {
   version: 'the config format version',
@@ -106,6 +106,7 @@ export function checkConfig (config: RepoConfig): void {
   multiaddrList('listen', config.listen)
   multiaddrList('bootstrap', config.bootstrap)
   if (typeof config.mdns !== 'boolean') throw new InvalidArgumentError(`config.json: mdns must be true or false, not ${JSON.stringify(config.mdns)}`)
+  if (config.bulk !== undefined && typeof config.bulk !== 'boolean') throw new InvalidArgumentError(`config.json: bulk must be true or false, not ${JSON.stringify(config.bulk)}`)
   if (config.executor !== undefined && (config.executor === null || typeof config.executor !== 'object' || Array.isArray(config.executor))) {
     throw new InvalidArgumentError(`config.json: executor must be an object of settings, not ${JSON.stringify(config.executor)}`)
   }

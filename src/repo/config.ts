@@ -20,6 +20,8 @@ export interface RepoConfig {
   mdns: boolean
   /** What this peer's daemon accepts from others over the job protocol (see `net/jobs/policy.ts`); defaults apply to what is left out */
   executor?: Record<string, unknown>
+  /** Serve DAGs to dcx peers over the bulk transfer path (`net/bulk/`); default true. Off, peers fetch from this one over bitswap */
+  bulk?: boolean
   /** Kubo's `Addresses` section: `Gateway` is where the daemon serves the Trustless Gateway (a multiaddr, or a list) */
   Addresses?: { Gateway?: string | string[] }
   /** Kubo's `Gateway` section: `NoFetch` (serve only what the repo holds), `RetrievalTimeout` (e.g. "30s") */

@@ -19,11 +19,8 @@ export const blockFetchOp = defineOp({
     timeoutMs: z.optional(z.int().check(z.positive()))
   }),
   run: async (ctx, { target, scope, range, timeoutMs }, { signal, onProgress }): Promise<{ cid: string }> => {
-    const { fetchLocal, watchedBlocks } = await import('../../net/fetch.js')
     const path = await ctx.resolve(target, { signal })
-    const { node, network } = ctx.node()
-    const watched = watchedBlocks(network, { timeoutMs, peers: () => node.libp2p.getPeers().length, onProgress: only(['fetch:searching'], onProgress) as any })
-    const cid = await fetchLocal(watched, path, { scope: scope ?? 'all', range, signal })
+    const cid = await ctx.node().fetch(path, { scope: scope ?? 'all', range, signal, timeoutMs, onProgress: only(['fetch:searching'], onProgress) as any })
     return { cid: cid.toString() }
   }
 })

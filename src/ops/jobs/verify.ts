@@ -1,5 +1,25 @@
 import * as z from 'zod/mini'
 import { defineOp, only } from '../operation.js'
+import type { OpContext } from '../context.js'
+import type { CID } from 'multiformats/cid'
+
+/**
+ * The job's spec, module and inputs made local as one transfer (the bulk
+ * path from dcx peers, else bitswap) before the re-run reads them, rather
+ * than block by block as it asks. Only a head start: a failure here is left
+ * for the re-run to meet and report as it always has.
+ */
+async function prefetchJob (ctx: OpContext, cid: CID, isReceipt: boolean, options: { signal?: AbortSignal, timeoutMs?: number }): Promise<void> {
+  const signal = AbortSignal.any([...(options.signal !== undefined ? [options.signal] : []), ...(options.timeoutMs !== undefined ? [AbortSignal.timeout(options.timeoutMs)] : [])])
+  try {
+    const { loadReceipt } = await import('../../jobs/receipts.js')
+    if (isReceipt) await ctx.prefetch({ cid, segments: [], text: cid.toString() }, { scope: 'block', signal })
+    const job = isReceipt ? (await loadReceipt(cid, ctx.node().network, { signal })).job : cid
+    await ctx.prefetch({ cid: job, segments: [], text: job.toString() }, { scope: 'all', signal })
+  } catch (err) {
+    if (options.signal?.aborted === true) throw err
+  }
+}
 
 /**
  * `verify`: check a result. A receipt: its signature, then a re-run compared
@@ -38,6 +58,7 @@ export const verifyOp = defineOp({
       return verdictJson(await verifyReceipt(root.cid, repo.jobs, options))
     }
     const target = parseCid(a.target!)
+    if (ctx.online) await prefetchJob(ctx, a.job !== undefined ? parseCid(a.job) : target, a.job === undefined, { signal, timeoutMs: a.timeoutMs })
     const verdict = a.job !== undefined
       ? await verifyOutput(target, parseCid(a.job), jobs, options)
       : await verifyReceipt(target, jobs, options)
