@@ -92,6 +92,7 @@ describe('IPNS between daemons over the LAN DHT', () => {
     const badValue = await dcx(['name', 'publish', 'hello'], { repo: a.repo })
     expect(errorLine(badValue)).toMatch(/cannot publish 'hello'/)
     const badTtl = await dcx(['name', 'publish', '--ttl', 'soon', first], { repo: a.repo })
-    expect(badTtl.code).toBe(1)
+    // a malformed flag value is a usage error
+    expect(badTtl.code).toBe(2)
   })
 })

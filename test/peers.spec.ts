@@ -60,9 +60,9 @@ describe('compute moves to the data: three peers on 127.0.0.1', () => {
   })
 
   it('a job over the executor\'s limits is refused with a clear line', async () => {
-    const r = await dcx(['run', WORDCOUNT, '--input', books, '--on', daemons[0].peerId, '--fuel', '500000000000'], { repo: repos[1].repo })
+    const r = await dcx(['run', WORDCOUNT, '--input', books, '--on', daemons[0].peerId, '--fuel', '50000000000000'], { repo: repos[1].repo })
     expect(r.code).toBe(1)
-    expect(errorLine(r)).toMatch(/refused the job: fuel 500000000000 is over its limit/)
+    expect(errorLine(r)).toMatch(/refused the job: fuel 50000000000000 is over its limit/)
   })
 })
 

@@ -1,7 +1,12 @@
 import type { OpContext } from './context.js'
 import type { AbortOptions } from 'abort-error'
 import type { ProgressEvent, ProgressOptions } from 'progress-events'
-import type * as z from 'zod/mini'
+import * as z from 'zod/mini'
+import en from 'zod/v4/locales/en.js'
+
+// zod/mini carries no messages of its own: give it the English ones zod's classic API has,
+// which errors quote to the user (`bad arguments for add: paths: Invalid input: ...`)
+z.config(en())
 
 /**
  * Where an operation runs, which decides what its context holds:
