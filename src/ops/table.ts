@@ -7,6 +7,7 @@ import { lsOp } from './data/ls.js'
 import { pinAddOp, pinLsOp, pinRmOp, pinVerifyOp } from './data/pin.js'
 import { repoGcOp, repoStatOp, repoVerifyOp } from './data/repo.js'
 import { receiptExportOp, receiptLsOp, receiptShowOp } from './jobs/receipts.js'
+import { mapOp } from './jobs/map.js'
 import { runOp } from './jobs/run.js'
 import { verifyOp } from './jobs/verify.js'
 import { idOp } from './net/id.js'
@@ -23,6 +24,6 @@ import type { Operation } from './operation.js'
 export const OPERATIONS: ReadonlyMap<string, Operation<any, any>> = new Map([
   addOp, catOp, lsOp, getOp, dagExportOp, dagImportOp, blockFetchOp,
   pinAddOp, pinLsOp, pinRmOp, pinVerifyOp, repoGcOp, repoStatOp, repoVerifyOp,
-  runOp, verifyOp, receiptLsOp, receiptShowOp, receiptExportOp,
+  runOp, mapOp, verifyOp, receiptLsOp, receiptShowOp, receiptExportOp,
   idOp, swarmPeersOp, swarmConnectOp, swarmDisconnectOp, findProvsOp, namePublishOp, nameResolveOp, keyGenOp, keyListOp, keyRmOp
 ].map(op => [op.name, op as Operation<any, any>]))

@@ -20,6 +20,8 @@ export interface RepoConfig {
   mdns: boolean
   /** What this peer's daemon accepts from others over the job protocol (see `net/jobs/policy.ts`); defaults apply to what is left out */
   executor?: Record<string, unknown>
+  /** Whether this peer's daemon fetches and pins DAGs other peers ask it to (see `net/jobs/policy.ts`); off by default */
+  pinning?: Record<string, unknown>
   /** Kubo's `Addresses` section: `Gateway` is where the daemon serves the Trustless Gateway (a multiaddr, or a list) */
   Addresses?: { Gateway?: string | string[] }
   /** Kubo's `Gateway` section: `NoFetch` (serve only what the repo holds), `RetrievalTimeout` (e.g. "30s") */

@@ -6,18 +6,18 @@ import type { PinJson } from '../../ops/data/pin.js'
 export default class PinAdd extends DcxCommand {
   static override summary = 'Pin CIDs so gc keeps them (recursive by default)'
   static override description = 'A recursive pin is written only after every block of the DAG is found in the repo.'
-  static override examples = ['<%= config.bin %> pin add <cid>', '<%= config.bin %> pin add --no-recursive <cid>']
+  static override examples = ['<%= config.bin %> pin add <cid>', '<%= config.bin %> pin add --no-recursive <cid>', '<%= config.bin %> pin add <cid> --on 12D3KooW...   # that peer fetches and pins it']
   static override strict = false
   static override args = { cid: Args.string({ required: true, description: 'CIDs to pin' }) }
   static override flags = {
-    recursive: Flags.boolean({ char: 'r', default: true, allowNo: true, description: 'pin the whole DAG (--no-recursive pins one block)' })
+    recursive: Flags.boolean({ char: 'r', default: true, allowNo: true, description: 'pin the whole DAG (--no-recursive pins one block)' }),
+    on: Flags.string({ description: 'ask this peer (a peer ID) to fetch and pin it, as its pinning policy allows (needs `dcx daemon`)' })
   }
 
   async run (): Promise<PinJson[]> {
     const { flags, argv } = await this.parse(PinAdd)
-    const out = await this.session(flags.repo).run(pinAddOp, { cids: argv as string[], recursive: flags.recursive }, { signal: this.signal })
-    for (const pin of out) this.log(`pinned ${pin.cid} ${pin.type === 'recursive' ? 'recursively' : 'directly'}`)
+    const out = await this.session(flags.repo).run(pinAddOp, { cids: argv as string[], recursive: flags.recursive, on: flags.on }, { signal: this.signal })
+    for (const pin of out) this.log(`pinned ${pin.cid} ${pin.type === 'recursive' ? 'recursively' : 'directly'}${pin.on !== undefined ? ` on ${pin.on}` : ''}`)
     return out
   }
-
 }

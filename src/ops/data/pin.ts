@@ -1,10 +1,16 @@
 import { z } from 'zod'
+import { InvalidArgumentError } from '../../errors.js'
 import { defineOp } from '../operation.js'
+import type { OpContext } from '../context.js'
+import type { AbortOptions } from 'abort-error'
+import type { CID } from 'multiformats/cid'
 
 /** A pin as `pin ls` and `pin add` report it */
 export interface PinJson {
   cid: string
   type: 'recursive' | 'direct'
+  /** Pinned on this peer (`pin add --on`), not here */
+  on?: string
 }
 
 const cids = z.array(z.string().min(1)).min(1)
@@ -18,9 +24,15 @@ export const pinAddOp = defineOp({
   name: 'pin/add',
   access: 'repo',
   writes: true,
-  input: z.strictObject({ cids, recursive: z.boolean().optional() }),
-  run: async (ctx, { cids, recursive }, { signal }): Promise<PinJson[]> => {
+  input: z.strictObject({
+    cids,
+    recursive: z.boolean().optional(),
+    /** Ask this peer (a peer ID) to fetch and pin them instead, as its pinning policy allows */
+    on: z.string().min(1).optional()
+  }),
+  run: async (ctx, { cids, recursive, on }, { signal }): Promise<PinJson[]> => {
     const { parseCid } = await import('../../data/cid-path.js')
+    if (on !== undefined) return await pinElsewhere(ctx, cids.map(parseCid), on, { signal })
     const repo = ctx.repo()
     const out: PinJson[] = []
     for (const text of cids) {
@@ -33,6 +45,24 @@ export const pinAddOp = defineOp({
     return out
   }
 })
+
+/** Ask a peer to fetch and pin each DAG; recursive pins there */
+async function pinElsewhere (ctx: OpContext, cids: CID[], on: string, options: AbortOptions): Promise<PinJson[]> {
+  const [{ peerIdFromString }, { requestPin }] = await Promise.all([import('@libp2p/peer-id'), import('../../net/jobs/client.js')])
+  let peer
+  try {
+    peer = peerIdFromString(on)
+  } catch {
+    throw new InvalidArgumentError(`--on '${on}' is not a peer ID: give one such as 12D3KooW... (see \`dcx peers ls\`)`)
+  }
+  const node = ctx.node().node
+  const out: PinJson[] = []
+  for (const cid of cids) {
+    await requestPin(node, peer, cid, options)
+    out.push({ cid: cid.toString(), type: 'recursive', on })
+  }
+  return out
+}
 
 /** `pin/ls`: every pin, in key order, optionally of one type */
 export const pinLsOp = defineOp({

@@ -14,7 +14,9 @@ export const verifyOp = defineOp({
     target: z.string().min(1).optional(),
     job: z.string().min(1).optional(),
     bundle: z.string().min(1).optional(),
-    timeoutMs: z.number().int().positive().optional()
+    timeoutMs: z.number().int().positive().optional(),
+    /** For a map run's receipt: how many shards to re-run, chosen at random (all by default) */
+    sample: z.number().int().nonnegative().optional()
   }).refine(a => (a.target === undefined) !== (a.bundle === undefined), 'give a target CID or a bundle, not both'),
   run: async (ctx, a, { signal, onProgress }): Promise<Record<string, unknown>> => {
     const [{ parseCid }, { verdictJson, verifyOutput, verifyReceipt }, { CannotVerifyError }, { BlockNotFoundError }] = await Promise.all([
@@ -38,6 +40,10 @@ export const verifyOp = defineOp({
       return verdictJson(await verifyReceipt(root.cid, repo.jobs, options))
     }
     const target = parseCid(a.target!)
+    const [{ looksLikeMapReceipt }, { mapVerdictJson, verifyMapReceipt }] = await Promise.all([import('../../jobs/map-records.js'), import('../../jobs/map-verify.js')])
+    if (a.job === undefined && looksLikeMapReceipt(await jobs.blockstore.getBytes(target, { signal }))) {
+      return mapVerdictJson(await verifyMapReceipt(target, jobs, { ...options, sample: a.sample }))
+    }
     const verdict = a.job !== undefined
       ? await verifyOutput(target, parseCid(a.job), jobs, options)
       : await verifyReceipt(target, jobs, options)
