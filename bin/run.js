@@ -5,5 +5,5 @@ import module from 'node:module'
 // Cache compiled code across runs: most of a cold start is compiling oclif
 module.enableCompileCache?.()
 
-const { execute } = await import('@oclif/core')
-await execute({ dir: import.meta.url })
+const { main } = await import('../dist/bundle/main.js')
+await main()

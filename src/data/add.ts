@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs'
-import { access, constants, lstat, readdir, readlink } from 'node:fs/promises'
+import { access, constants, lstat, open, readdir, readlink } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
@@ -7,11 +6,13 @@ import { importer } from 'ipfs-unixfs-importer'
 import { CID as CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { AbortedError, LocalPathError } from '../errors.js'
-import { importerOptions } from './profiles.js'
+import { HashPool, ownsBuffer } from './hash-pool.js'
+import { chunkSizeOf, importerOptions } from './profiles.js'
 import type { PinStore } from './pins.js'
 import type { AddProfileOptions } from './profiles.js'
 import type { AbortOptions } from 'abort-error'
 import type { ImportCandidate, WritableStorage } from 'ipfs-unixfs-importer'
+import type { Chunker } from 'ipfs-unixfs-importer/chunker'
 import type { ProgressEvent, ProgressOptions } from 'progress-events'
 
 export interface AddOptions extends AddProfileOptions, AbortOptions, ProgressOptions<AddProgress> {
@@ -93,7 +94,71 @@ export async function planAdd (paths: string[], options: Pick<AddOptions, 'recur
   return entries
 }
 
-async function * candidates (entries: LocalEntry[], options: AddOptions): AsyncGenerator<ImportCandidate> {
+/** Chunk buffers stored leaves gave back, to read the next chunks into */
+const SPARE_BUFFERS = 16
+
+/**
+ * Buffers of one chunk's size, used again once their leaf is stored: an
+ * add that took a new MiB for every chunk made V8 collect garbage (a full
+ * collection every 64 MiB or so of buffers) for a fifth of its time.
+ */
+class ChunkBuffers {
+  private readonly spare: Uint8Array[] = []
+  constructor (readonly size: number) {}
+  take (): Uint8Array { return this.spare.pop() ?? Buffer.allocUnsafeSlow(this.size) }
+  give = (buffer: Uint8Array): void => {
+    if (this.spare.length < SPARE_BUFFERS && buffer.byteLength === this.size && ownsBuffer(buffer)) this.spare.push(buffer)
+  }
+}
+
+/**
+ * A file's bytes in chunks of exactly the buffers' size (the last one
+ * shorter), each in a buffer of its own: the chunker then has nothing to cut
+ * or join, and a leaf's buffer can move to a hashing thread and back.
+ */
+async function * readChunks (path: string, buffers: ChunkBuffers, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  const chunkSize = buffers.size
+  const file = await open(path, 'r')
+  try {
+    for (;;) {
+      const buffer = buffers.take()
+      let filled = 0
+      while (filled < chunkSize) {
+        if (signal?.aborted === true) throw new AbortedError()
+        const { bytesRead } = await file.read(buffer, filled, chunkSize - filled, null)
+        if (bytesRead === 0) break
+        filled += bytesRead
+      }
+      if (filled === chunkSize) {
+        yield buffer
+        continue
+      }
+      // the end: a copy of its own, so a small file holds only its bytes
+      if (filled > 0) yield new Uint8Array(buffer.subarray(0, filled))
+      buffers.give(buffer)
+      return
+    }
+  } finally {
+    await file.close()
+  }
+}
+
+/**
+ * The chunker for contents from `readChunks`, which come cut to size: the
+ * chunks fixedSize would make, as they are (an empty file is one empty
+ * chunk, as fixedSize makes it). fixedSize itself would keep a list of the
+ * buffers it was given, which a leaf moved to a hashing thread leaves empty.
+ */
+const precut: Chunker = async function * (source) {
+  let any = false
+  for await (const chunk of source) {
+    any = true
+    yield chunk
+  }
+  if (!any) yield new Uint8Array(0)
+}
+
+async function * candidates (entries: LocalEntry[], buffers: ChunkBuffers, options: AddOptions): AsyncGenerator<ImportCandidate> {
   const total = entries.reduce((n, e) => n + e.size, 0)
   let done = 0
   const signal = options.signal
@@ -106,17 +171,19 @@ async function * candidates (entries: LocalEntry[], options: AddOptions): AsyncG
       yield {
         path: e.path,
         content: (async function * () {
-          for await (const chunk of createReadStream(e.source, { highWaterMark: 1 << 20 })) {
-            if (signal?.aborted === true) throw new AbortedError()
+          for await (const chunk of readChunks(e.source, buffers, signal)) {
             done += chunk.length
             options.onProgress?.({ type: 'add:bytes', detail: { done, total } } as AddProgress)
-            yield chunk as Uint8Array
+            yield chunk
           }
         })()
       }
     }
   }
 }
+
+/** Adds smaller than this hash on the main thread: starting a hashing thread costs more */
+const POOL_MIN_TOTAL = 16 * 2 ** 20
 
 /**
  * Import local files and folders as UnixFS into `blockstore`, yielding each
@@ -125,8 +192,21 @@ async function * candidates (entries: LocalEntry[], options: AddOptions): AsyncG
  */
 export async function * addPaths (paths: string[], blockstore: WritableStorage, options: AddOptions = {}): AsyncGenerator<Added> {
   const entries = await planAdd(paths, options)
-  const imported = importer(candidates(entries, options), blockstore, {
-    ...importerOptions(options),
+  const hashes = entries.reduce((n, e) => n + e.size, 0) >= POOL_MIN_TOTAL ? new HashPool() : undefined
+  try {
+    yield * importPlanned(entries, blockstore, hashes, options)
+  } finally {
+    await hashes?.close()
+  }
+}
+
+async function * importPlanned (entries: LocalEntry[], blockstore: WritableStorage, hashes: HashPool | undefined, options: AddOptions): AsyncGenerator<Added> {
+  const buffers = new ChunkBuffers(chunkSizeOf(options))
+  // a store that may keep the bytes it is given (one in memory) gets buffers of their own
+  const recycle = releasesBytes(blockstore) ? buffers.give : undefined
+  const imported = importer(candidates(entries, buffers, options), blockstore, {
+    ...importerOptions(options, { hashes, recycle }),
+    chunker: precut,
     wrapWithDirectory: options.wrapWithDirectory === true
   })
   const wrap = options.wrapWithDirectory === true
@@ -171,7 +251,17 @@ export async function * addAndPin (paths: string[], blockstore: WritableStorage,
   for (const cid of roots) await pins?.add(cid, { knownComplete: true })
 }
 
+/** A store whose `put` keeps no reference to the bytes once it resolves (`RepoBlockstore`, `discardStore`) */
+export interface ReleasesBytes {
+  readonly releasesBytes: true
+}
+
+function releasesBytes (store: WritableStorage): boolean {
+  return (store as Partial<ReleasesBytes>).releasesBytes === true
+}
+
 /** A store that keeps nothing: `--only-hash` computes CIDs without writing blocks */
-export const discardStore: WritableStorage = {
+export const discardStore: WritableStorage & ReleasesBytes = {
+  releasesBytes: true,
   put: async (cid) => cid
 }

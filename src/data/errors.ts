@@ -112,11 +112,11 @@ export class UnknownCodecError extends DcxError {
   }
 }
 
-/** A block in the repo whose bytes no longer match its CID (damaged on disk) */
+/** A block in the repo whose bytes no longer match its CID (its file was damaged on disk) */
 export class CorruptBlockError extends DcxError {
   readonly cid: string
   constructor (cid: string) {
-    super(`block ${cid} in the repo does not match its hash (damaged on disk): nothing of it was served; \`dcx repo verify\` lists damaged blocks, remove the file it names and fetch or import the block again`, 'ERR_CORRUPT_BLOCK')
+    super(`block ${cid} in the repo does not match its hash (its file is damaged): nothing was served or recorded from it; \`dcx repo verify\` lists damaged blocks, remove the file it names and fetch or import the block again`, 'ERR_CORRUPT_BLOCK')
     this.cid = cid
   }
 }

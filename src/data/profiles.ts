@@ -2,6 +2,7 @@ import { fixedSize } from 'ipfs-unixfs-importer/chunker'
 import { balanced } from 'ipfs-unixfs-importer/layout'
 import { InvalidArgumentError } from '../errors.js'
 import { threadedLeafImporter } from './threaded-leaves.js'
+import type { LeafOptions } from './threaded-leaves.js'
 import type { ImporterOptions } from 'ipfs-unixfs-importer'
 
 /** The user-facing knobs of `dcx add`, as Kubo names them */
@@ -31,15 +32,20 @@ export function parseChunker (spec: string): number {
   return n
 }
 
+/** The chunk size an add uses: `--chunker` if given, else the profile's */
+export function chunkSizeOf (opts: AddProfileOptions): number {
+  return opts.chunker != null ? parseChunker(opts.chunker) : PROFILES[opts.cidVersion === 0 ? 'unixfs-v0-2015' : 'unixfs-v1-2025'].chunkSize
+}
+
 /**
  * Importer settings for an add. `--cid-version 0` selects the whole legacy
  * profile, as Kubo's `--cid-version` does, and then the explicit flags
  * override single settings.
  */
-export function importerOptions (opts: AddProfileOptions): ImporterOptions {
+export function importerOptions (opts: AddProfileOptions, leaves: Pick<LeafOptions, 'hashes' | 'recycle'> = {}): ImporterOptions {
   const name = opts.cidVersion === 0 ? 'unixfs-v0-2015' : 'unixfs-v1-2025'
   const p = PROFILES[name]
-  const chunkSize = opts.chunker != null ? parseChunker(opts.chunker) : p.chunkSize
+  const chunkSize = chunkSizeOf(opts)
   const rawLeaves = opts.rawLeaves ?? p.rawLeaves
   return {
     profile: name,
@@ -53,6 +59,6 @@ export function importerOptions (opts: AddProfileOptions): ImporterOptions {
     layout: balanced({ maxChildrenPerNode: p.maxLinks }),
     shardSplitStrategy: p.shardSplitStrategy,
     shardSplitThresholdBytes: 262_144,
-    bufferImporter: threadedLeafImporter({ cidVersion: p.cidVersion, rawLeaves, leafType: 'file' })
+    bufferImporter: threadedLeafImporter({ cidVersion: p.cidVersion, rawLeaves, leafType: 'file', ...leaves })
   }
 }

@@ -1,7 +1,7 @@
 import type { OpContext } from './context.js'
 import type { AbortOptions } from 'abort-error'
 import type { ProgressEvent, ProgressOptions } from 'progress-events'
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 
 /**
  * Where an operation runs, which decides what its context holds:
@@ -31,7 +31,7 @@ export interface Operation<I = unknown, O = unknown> {
   /** Kubo's command path where Kubo has the verb (`pin/add`), else ours (`run`) */
   name: string
   /** The input's schema: what the daemon's socket or the RPC receive is checked by it */
-  input: z.ZodType<I>
+  input: z.ZodMiniType<I>
   access: Access
   /** Takes the writers' turn in the daemon (an add and its pin never interleave with a gc) */
   writes?: boolean
@@ -43,7 +43,7 @@ export interface Operation<I = unknown, O = unknown> {
 }
 
 /** Declares an operation, typing `run` from the schema */
-export function defineOp<S extends z.ZodType, O> (op: Omit<Operation<z.infer<S>, O>, 'input'> & { input: S }): Operation<z.infer<S>, O> {
+export function defineOp<S extends z.ZodMiniType, O> (op: Omit<Operation<z.infer<S>, O>, 'input'> & { input: S }): Operation<z.infer<S>, O> {
   return op as Operation<z.infer<S>, O>
 }
 

@@ -41,6 +41,8 @@ async function concat (chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>)
  */
 export class RepoBlockstore implements Blockstore {
   readonly dir: string
+  /** `put` has written the bytes out when it resolves and keeps no reference: a caller may reuse the buffer */
+  readonly releasesBytes = true
   private readonly sharding = new NextToLast()
   private reader?: Promise<FsBlockstore>
   /** Writes under way, by block file: a second write of the same block waits for the first */

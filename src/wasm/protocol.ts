@@ -8,8 +8,26 @@ export type TreeSpec =
   /** A read-only directory listed on the main thread when the job first looks inside */
   | { t: 'lazydir', source: number }
   | { t: 'bytes', bytes: Uint8Array }
-  | { t: 'lazy', source: number, size: number }
+  /** A read-only file read on demand; with `direct`, the main thread says where its bytes lie in host files */
+  | { t: 'lazy', source: number, size: number, direct: boolean }
   | { t: 'symlink', target: string }
+
+/**
+ * Where a run of a read-only file's bytes lies. With `path`, the bytes are
+ * in that host file from byte `at` on and the worker reads them itself;
+ * without, it asks the main thread for them.
+ */
+export interface FileExtent {
+  /** The first byte of the file this extent holds */
+  start: number
+  length: number
+  /** A host file holding the bytes */
+  path?: string
+  /** Where in `path` the extent starts */
+  at?: number
+  /** With `path`: handed back to the main thread, which checks those bytes, once the worker has read from the file */
+  check?: string
+}
 
 export interface WorkerLimits {
   stdoutBytes: number
@@ -44,6 +62,8 @@ export interface WorkerInput {
   control: SharedArrayBuffer
   data: SharedArrayBuffer
   liveOutput: boolean
+  /** Post how many input bytes the job's thread read from host files itself (for progress) */
+  reportReads: boolean
   preopen: boolean
 }
 
@@ -95,7 +115,13 @@ export type WorkerMessage =
   | { type: 'read', source: number, offset: number, length: number }
   /** List a lazy directory; the answer is an encoded listing, paged through the data buffer */
   | { type: 'list', source: number }
-  /** The next page of the listing being answered, from this byte */
+  /** Where a direct file's bytes from `offset` on lie; the answer is encoded extents, paged as a listing is */
+  | { type: 'extents', source: number, offset: number }
+  /** The next page of the listing or extents being answered, from this byte */
   | { type: 'more', offset: number }
+  /** The worker read from an extent's host file: check it (no answer; the result waits for the checks) */
+  | { type: 'check', source: number, check: string }
+  /** The worker read this many bytes of inputs from host files (no answer) */
+  | { type: 'input-read', bytes: number }
   | { type: 'stdout' | 'stderr', chunk: Uint8Array }
   | { type: 'host-error', message: string }

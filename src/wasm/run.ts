@@ -5,14 +5,16 @@ import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { EntryNames } from '../data/entry-names.js'
 import { DcxError } from '../errors.js'
+import { distFile } from '../package-root.js'
 import { RuntimeHostError } from './errors.js'
 import { HOST_STACK_MB } from './abi.js'
+import { encodeExtents } from './extents.js'
 import { JOB_LIMITS } from './job-limits.js'
 import { encodeListing } from './listing.js'
 import type { ListedEntry } from './listing.js'
 import type { PreparedModule } from './prepare.js'
 import { BRIDGE } from './protocol.js'
-import type { LimitHit, OutputEntry, Status, TreeSpec, WorkerInput, WorkerMessage } from './protocol.js'
+import type { FileExtent, LimitHit, OutputEntry, Status, TreeSpec, WorkerInput, WorkerMessage } from './protocol.js'
 import type { AbortOptions } from 'abort-error'
 
 /** A read-only file whose bytes are fetched on demand (for example from a blockstore) */
@@ -21,6 +23,19 @@ export interface LazyFile {
   size: number
   /** Returns up to `length` bytes at `offset`; fewer only at the end of the file */
   read: (offset: number, length: number) => Promise<Uint8Array>
+  /**
+   * Where the bytes from `offset` on lie, for a file whose bytes are (at
+   * least partly) in host files: consecutive extents, the first holding
+   * `offset`. The job's thread reads extents that name a host file itself,
+   * and the rest through `read`.
+   */
+  extents?: (offset: number, options: AbortOptions) => Promise<FileExtent[]>
+  /**
+   * Checks the host file bytes of an extent that carries `check`, called
+   * once the job has read from it; a rejection fails the run (the job saw
+   * bytes that are not the file's). The result waits for every check.
+   */
+  verify?: (check: string, options: AbortOptions) => Promise<void>
 }
 
 /**
@@ -95,7 +110,7 @@ export interface RunOptions {
   signal?: AbortSignal
   /** Where large outputs spill; defaults to the OS temp dir */
   spillDir?: string
-  /** Called with the number of input bytes handed to the job, each time a window is served */
+  /** Called with the number of input bytes handed to the job, each time a window is served or read */
   onInputRead?: (bytes: number) => void
   /** Called with stdout/stderr bytes as the job writes them */
   onStdout?: (chunk: Uint8Array) => void
@@ -130,6 +145,8 @@ export interface RunResult {
 }
 
 const BRIDGE_BYTES = 1 << 20
+/** Checks of host file bytes already done in a run, remembered so that a job reading a file again does not check it again */
+const CHECKS_REMEMBERED = 4096
 
 /** A lazy source the worker asks for by number: a file's bytes or a directory's listing */
 type Source = LazyFile | LazyDir
@@ -165,7 +182,7 @@ function spec (node: TreeNode, writable: boolean, sources: Source[], where: stri
     case 'file':
       if ('bytes' in node) return { t: 'bytes', bytes: node.bytes }
       sources.push(node)
-      return { t: 'lazy', source: sources.length - 1, size: node.size }
+      return { t: 'lazy', source: sources.length - 1, size: node.size, direct: node.extents !== undefined }
   }
 }
 
@@ -221,7 +238,7 @@ async function listDir (dir: LazyDir, sources: Source[], budget: number, where: 
           ? { type: 'file', size: child.bytes.length, read: async (offset, length) => child.bytes.subarray(offset, offset + length) }
           : child
         sources.push(file)
-        return { name, kind: 'file', source: sources.length - 1, size: file.size }
+        return { name, kind: 'file', source: sources.length - 1, size: file.size, direct: file.extents !== undefined }
       }
     }
   })
@@ -269,6 +286,11 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
   const controlView = new Int32Array(control)
   const dataView = new Uint8Array(data)
   const readAhead = new Map<number, { offset: number, length: number, bytes: Promise<Uint8Array> }>()
+  /** The next batch of extents of a direct file, located while the job reads the last one */
+  const locateAhead = new Map<number, { offset: number, extents: Promise<FileExtent[]> }>()
+  /** Checks of host file bytes the job read, one at a time, in the order it read them */
+  let checking: Promise<void> = Promise.resolve()
+  const checked = new Set<string>()
   const input: WorkerInput = {
     module,
     instrumented: options.uninstrumented === undefined,
@@ -291,10 +313,11 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
     control,
     data,
     liveOutput: options.onStdout !== undefined || options.onStderr !== undefined,
+    reportReads: options.onInputRead !== undefined,
     preopen: options.noPreopen !== true
   }
   const started = performance.now()
-  const worker = new Worker(new URL('./worker.js', import.meta.url), {
+  const worker = new Worker(distFile('wasm/worker.js'), {
     workerData: input,
     resourceLimits: {
       // V8 counts linear memory as external memory against this limit and
@@ -311,7 +334,7 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
   const stopped = new AbortController()
   const listOptions = { signal: options.signal !== undefined ? AbortSignal.any([options.signal, stopped.signal]) : stopped.signal }
   let listed = 0
-  /** The listing being paged to the worker */
+  /** The listing or extents being paged to the worker */
   let answer: Uint8Array | undefined
 
   const reply = (state: number, bytes?: Uint8Array, total = 0): void => {
@@ -331,6 +354,8 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
   try {
     return await new Promise<RunResult>((resolve, reject) => {
       let settled = false
+      /** The worker posted its result (it exits next; the result may still wait for checks) */
+      let reported = false
       const finish = (fn: () => void): void => {
         if (settled) return
         settled = true
@@ -377,9 +402,10 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
               const n = Math.min(bytes.length, dataView.length)
               reply(BRIDGE.ready, bytes.subarray(0, n))
               options.onInputRead?.(n)
-              // jobs mostly read on: fetch the next window now, in parallel with the job
+              // jobs mostly read on: fetch the next window now, in parallel with the job (a direct
+              // file comes here only for what its host files lack, and reads on from them itself)
               const next = msg.offset + n
-              if (n > 0 && next < source.size) {
+              if (n > 0 && next < source.size && source.extents === undefined) {
                 const ahead = { offset: next, length, bytes: source.read(next, length) }
                 ahead.bytes.catch(() => {})
                 readAhead.set(msg.source, ahead)
@@ -399,32 +425,69 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
             }, failed)
             break
           }
+          case 'extents': {
+            const source = sources[msg.source]
+            if (source?.type !== 'file' || source.extents === undefined) { failed(new RuntimeHostError(`the worker asked where input file ${msg.source} lies, which has no host files`)); break }
+            const ahead = locateAhead.get(msg.source)
+            locateAhead.delete(msg.source)
+            const located = ahead !== undefined && ahead.offset === msg.offset ? ahead.extents : source.extents(msg.offset, listOptions)
+            located.then(extents => {
+              if (settled) return
+              answer = encodeExtents(extents)
+              page(0)
+              // jobs mostly read on: locate the next batch now, in parallel with the job
+              const last = extents[extents.length - 1]
+              const next = last === undefined ? source.size : last.start + last.length
+              if (next < source.size) {
+                const ahead = { offset: next, extents: source.extents!(next, listOptions) }
+                ahead.extents.catch(() => {})
+                locateAhead.set(msg.source, ahead)
+              }
+            }, failed)
+            break
+          }
+          case 'check': {
+            const source = sources[msg.source]
+            if (source?.type !== 'file' || source.verify === undefined) break
+            if (checked.has(msg.check)) break
+            if (checked.size >= CHECKS_REMEMBERED) checked.delete(checked.values().next().value!)
+            checked.add(msg.check)
+            checking = checking.then(async () => { if (!settled) await source.verify!(msg.check, listOptions) })
+            checking.catch(failed)
+            break
+          }
           case 'more':
-            if (answer === undefined) failed(new RuntimeHostError('the worker asked for more of a listing that was done'))
+            if (answer === undefined) failed(new RuntimeHostError('the worker asked for more of an answer that was done'))
             else page(msg.offset)
             break
+          case 'input-read': options.onInputRead?.(msg.bytes); break
           case 'stdout': options.onStdout?.(msg.chunk); break
           case 'stderr': options.onStderr?.(msg.chunk); break
           case 'host-error': finish(() => reject(new RuntimeHostError(msg.message))); break
-          case 'result': finish(() => resolve({
-            status: msg.status,
-            exitCode: msg.exitCode,
-            trap: msg.trap,
-            fuelUsed: msg.fuelUsed,
-            stdout: msg.stdout,
-            stderr: msg.stderr,
-            stdoutTruncated: msg.stdoutTotal > msg.stdout.length,
-            stderrTruncated: msg.stderrTotal > msg.stderr.length,
-            outputs: msg.outputs,
-            limitsHit: msg.limitsHit,
-            durationMs: performance.now() - started,
-            readOutput: readEntry,
-            dispose
-          }))
+          case 'result': {
+            reported = true
+            const durationMs = performance.now() - started
+            // the job saw bytes of host files: the result stands once they are checked
+            checking.then(() => finish(() => resolve({
+              status: msg.status,
+              exitCode: msg.exitCode,
+              trap: msg.trap,
+              fuelUsed: msg.fuelUsed,
+              stdout: msg.stdout,
+              stderr: msg.stderr,
+              stdoutTruncated: msg.stdoutTotal > msg.stdout.length,
+              stderrTruncated: msg.stderrTotal > msg.stderr.length,
+              outputs: msg.outputs,
+              limitsHit: msg.limitsHit,
+              durationMs,
+              readOutput: readEntry,
+              dispose
+            })), failed)
+          }
         }
       })
       worker.on('error', (err: any) => finish(() => reject(new RuntimeHostError(err?.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'the job\'s host heap ran out' : String(err?.message ?? err)))))
-      worker.on('exit', code => finish(() => reject(new RuntimeHostError(`the worker exited with code ${code} before reporting`))))
+      worker.on('exit', code => { if (!reported) finish(() => reject(new RuntimeHostError(`the worker exited with code ${code} before reporting`))) })
     })
   } catch (err) {
     await dispose()

@@ -2,12 +2,14 @@ import { parentPort, workerData } from 'node:worker_threads'
 import {
   EXPORT_FUEL, EXPORT_START, EXPORT_TRAP, TRAP_HOST_MEMORY, TRAP_OUT_OF_FUEL, TRAP_STACK_EXHAUSTED
 } from './abi.js'
+import { decodeExtents } from './extents.js'
 import { decodeListing } from './listing.js'
 import { BRIDGE } from './protocol.js'
 import type { LimitHit, OutputEntry, TreeSpec, WorkerInput, WorkerMessage, WorkerResult } from './protocol.js'
 import { trapName } from './traps.js'
 import { Capture } from './wasi/capture.js'
-import { BytesContent, LazyContent, SpaceBudget, WritableContent } from './wasi/content.js'
+import { BytesContent, DirectContent, LazyContent, SharedWindow, SpaceBudget, WritableContent } from './wasi/content.js'
+import type { DirectSource } from './wasi/content.js'
 import { E } from './wasi/constants.js'
 import { fail } from './wasi/errno.js'
 import { FuelExhausted, ProcExit, WasiHost } from './wasi/host.js'
@@ -51,15 +53,40 @@ function listSync (source: number): Uint8Array {
     fail(E.NOMEM)
   }
   if (state !== BRIDGE.ready) throw new HostFailure(`listing input directory ${source} failed`)
+  return pages(`listing input directory ${source}`)
+}
+
+/** The rest of an answer whose first page is in the data buffer */
+function pages (what: string): Uint8Array {
   const out = new Uint8Array(control[2])
   out.set(data.subarray(0, control[1]))
   let at = control[1]
   while (at < out.length) {
-    if (ask({ type: 'more', offset: at }) !== BRIDGE.ready) throw new HostFailure(`listing input directory ${source} failed`)
+    if (ask({ type: 'more', offset: at }) !== BRIDGE.ready) throw new HostFailure(`${what} failed`)
     out.set(data.subarray(0, control[1]), at)
     at += control[1]
   }
   return out
+}
+
+/** One window for every direct input file of the run */
+const sharedWindow = new SharedWindow(data.length)
+
+/** How a direct input file reaches the main thread */
+function directSource (source: number): DirectSource {
+  return {
+    extents: (offset) => {
+      if (ask({ type: 'extents', source, offset }) !== BRIDGE.ready) throw new HostFailure(`locating input source ${source} failed`)
+      return decodeExtents(pages(`locating input source ${source}`))
+    },
+    fetch: (offset, length) => fetchSync(source, offset, length),
+    check: (check) => post({ type: 'check', source, check }),
+    read: input.reportReads ? (bytes) => post({ type: 'input-read', bytes }) : undefined
+  }
+}
+
+function inputFile (source: number, size: number, direct: boolean): FileNode {
+  return tree.file(direct ? new DirectContent(size, directSource(source), sharedWindow) : new LazyContent(source, size, fetchSync, data.length))
 }
 
 class HostFailure extends Error {}
@@ -77,7 +104,7 @@ function build (dir: DirNode, spec: Extract<TreeSpec, { t: 'dir' }>): void {
       case 'dir': node = tree.dir(child.writable); tree.link(dir, name, node); build(node, child); continue
       case 'lazydir': node = lazyDir(child.source); break
       case 'bytes': node = tree.file(dir.writable ? writableCopy(child.bytes) : new BytesContent(child.bytes)); break
-      case 'lazy': node = tree.file(new LazyContent(child.source, child.size, fetchSync, data.length)); break
+      case 'lazy': node = inputFile(child.source, child.size, child.direct); break
       case 'symlink': node = tree.symlink(child.target, dir.writable); break
     }
     tree.link(dir, name, node)
@@ -91,7 +118,7 @@ function lazyDir (source: number): DirNode {
     return listed.map((e): [string, Node] => {
       switch (e.kind) {
         case 'dir': return [e.name, lazyDir(e.source)]
-        case 'file': return [e.name, tree.file(new LazyContent(e.source, e.size, fetchSync, data.length))]
+        case 'file': return [e.name, inputFile(e.source, e.size, e.direct)]
         case 'symlink': return [e.name, tree.symlink(e.target, false)]
       }
     })

@@ -124,7 +124,7 @@ describe('hostile jobs and inputs, run locally', () => {
   })
 
   it('--timeout ends a job that spins, and records nothing', async () => {
-    const r = await dcx(['run', HOSTILE, '--timeout', '2s', '--', 'spill', '1'], { repo })
+    const r = await dcx(['run', HOSTILE, '--timeout', '2s', '--fuel', '1000000000000000', '--', 'spill', '1'], { repo })
     expect(r.code).toBe(7)
     expect(r.stderr).toMatch(/wall-clock timeout/)
   })
@@ -132,7 +132,7 @@ describe('hostile jobs and inputs, run locally', () => {
   it('large outputs spill under the repo, and a killed run\'s leftovers are removed by the next job', async () => {
     const tmp = join(repo, 'tmp')
     let killed = false
-    const r = await dcx(['run', HOSTILE, '--timeout', '60s', '--', 'spill', '8'], {
+    const r = await dcx(['run', HOSTILE, '--timeout', '60s', '--fuel', '1000000000000000', '--', 'spill', '8'], {
       repo,
       onSpawn: child => {
         const poll = setInterval(() => {
@@ -204,7 +204,7 @@ describe('hostile jobs sent to a daemon', () => {
   it('the executor stops a job whose requester went away, and then stops at once on SIGTERM', async () => {
     const running = (): number => daemons[0].output().match(/: running$/gm)?.length ?? 0
     const before = running()
-    const r = await dcx(['run', HOSTILE, '--on', daemons[0].peerId, '--force', '--', 'spill', '1'], {
+    const r = await dcx(['run', HOSTILE, '--on', daemons[0].peerId, '--force', '--fuel', '100000000000', '--', 'spill', '1'], {
       repo: requester.repo,
       onSpawn: child => {
         const poll = setInterval(() => {

@@ -4,9 +4,9 @@
 // --runtime: only the WebAssembly runtime's figures (test/bench/runtime.js);
 // --jobs: only the job figures (test/bench/jobs.js); --net: only the daemon figures (test/bench/net.js);
 // --gateway: only the Trustless Gateway figures (test/bench/gateway.js)
+// --paths: only the local data paths against their references (test/bench/paths.js)
 import { spawn, spawnSync } from 'node:child_process'
-import { createCipheriv } from 'node:crypto'
-import { open, mkdtemp, rm, readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,17 +21,9 @@ const jobsOnly = process.argv.includes('--jobs')
 const netOnly = process.argv.includes('--net')
 const gatewayOnly = process.argv.includes('--gateway')
 const MiB = 1 << 20
+const pathsOnly = process.argv.includes('--paths')
 
 const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
-
-/** Incompressible, deterministic bytes: AES-CTR keystream over zeros */
-async function makeFile (path, size) {
-  const cipher = createCipheriv('aes-128-ctr', Buffer.alloc(16, 1), Buffer.alloc(16))
-  const zeros = Buffer.alloc(4 * MiB)
-  const fh = await open(path, 'w')
-  for (let left = size; left > 0; left -= zeros.length) await fh.write(cipher.update(zeros.subarray(0, Math.min(left, zeros.length))))
-  await fh.close()
-}
 
 /** Run a command; resolve with wall time and peak RSS (from /proc, polled) */
 function timed (cmd, args, env = {}) {
@@ -59,24 +51,6 @@ function timed (cmd, args, env = {}) {
   })
 }
 
-/** dcx add of a fresh file into a fresh repo, several runs */
-async function benchAdd (dir, size, runs) {
-  const file = join(dir, `data-${size}.bin`)
-  await makeFile(file, size)
-  const results = []
-  for (let i = 0; i < runs; i++) {
-    const repo = join(dir, `repo-${size}-${i}`)
-    spawnSync(DCX, ['init', '--repo', repo], { stdio: 'ignore' })
-    // Start every run with the same disk state: earlier runs' writes flushed
-    spawnSync('sync')
-    results.push(await timed(DCX, ['add', '-Q', '--repo', repo, file]))
-    await rm(repo, { recursive: true, force: true })
-  }
-  await rm(file, { force: true })
-  const rates = results.map(r => size / 1e6 / (r.ms / 1000))
-  return { size, runs, medianMBs: median(rates), bestMBs: Math.max(...rates), peakMiB: Math.max(...results.map(r => r.peakMiB)) }
-}
-
 /** Median wall time of a short command over n runs after warm-ups */
 async function coldStart (cmd, args, n, env) {
   for (let i = 0; i < 2; i++) await timed(cmd, args, env)
@@ -89,6 +63,7 @@ const { runtimeRows } = await import('./runtime.js')
 const { jobRows } = await import('./jobs.js')
 const { netRows } = await import('./net.js')
 const { gatewayRows } = await import('./gateway.js')
+const { pathRows } = await import('./paths.js')
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 const node = spawnSync(NODE, ['--version']).stdout.toString().trim()
@@ -101,6 +76,10 @@ if (netOnly) {
   console.log(`${machine}\n\n| network measure | figure |\n|---|---|\n${(await netRows({ quick })).join('\n')}`)
   process.exit(0)
 }
+if (pathsOnly) {
+  console.log(`${machine}\n\n| local data path | figure |\n|---|---|\n${(await pathRows({ quick })).join('\n')}`)
+  process.exit(0)
+}
 if (jobsOnly) {
   console.log(`${machine}\n\n| job measure | figure |\n|---|---|\n${(await jobRows({ quick })).join('\n')}`)
   process.exit(0)
@@ -110,6 +89,7 @@ if (runtimeOnly) {
   console.log(`${machine}\n\n${runtimeTable}`)
   process.exit(0)
 }
+const pathsTable = ['| local data path | figure |', '|---|---|', ...await pathRows({ quick })].join('\n')
 const jobsTable = ['| job measure | figure |', '|---|---|', ...await jobRows({ quick })].join('\n')
 const netTable = ['| network measure | figure |', '|---|---|', ...await netRows({ quick })].join('\n')
 const gatewayTable = ['| gateway measure | figure |', '|---|---|', ...await gatewayRows({ quick })].join('\n')
@@ -117,12 +97,7 @@ const gatewayTable = ['| gateway measure | figure |', '|---|---|', ...await gate
 const dir = await mkdtemp(join(tmpdir(), 'dcx-bench-'))
 try {
 
-  const big = quick ? 256 * MiB : 1024 * MiB
-  const runs = quick ? 1 : 3
   const n = quick ? 5 : 20
-  process.stderr.write(`adding ${big / MiB} MiB x ${runs}...\n`)
-  const addBig = await benchAdd(dir, big, runs)
-  const addSmall = quick ? addBig : await benchAdd(dir, 256 * MiB, 1)
 
   process.stderr.write('cold starts...\n')
   const repo = join(dir, 'repo-cat')
@@ -136,13 +111,21 @@ try {
   const table = [
     '| measure | figure |',
     '|---|---|',
-    `| \`dcx add\` ${addBig.size / MiB} MiB file, fresh repo (median of ${addBig.runs}) | ${addBig.medianMBs.toFixed(0)} MB/s (${(addBig.medianMBs * 1e6 / MiB).toFixed(0)} MiB/s), best ${addBig.bestMBs.toFixed(0)} MB/s |`,
-    `| peak RSS of that add | ${addBig.peakMiB.toFixed(0)} MiB |`,
-    `| peak RSS adding ${addSmall.size / MiB} MiB | ${addSmall.peakMiB.toFixed(0)} MiB |`,
     `| \`node -e 0\` | ${nodeMs.toFixed(0)} ms |`,
     `| \`dcx cat\` of a 12-byte file (cold process) | ${catMs.toFixed(0)} ms (${(catMs / nodeMs).toFixed(1)}x node -e 0) |`,
     `| \`dcx --version\` | ${versionMs.toFixed(0)} ms (${(versionMs / nodeMs).toFixed(1)}x node -e 0) |`
-  ].join('\n') + '\n\n' + runtimeTable + '\n\n' + jobsTable + '\n\n' + netTable + '\n\n' + gatewayTable
+  ].join('
+') + '
+
+' + pathsTable + '
+
+' + runtimeTable + '
+
+' + jobsTable + '
+
+' + netTable + '
+
+' + gatewayTable
   console.log(`${machine}\n\n${table}`)
 
   if (writeDocs) {

@@ -154,7 +154,7 @@ describe('gateway errors and hostile requests', () => {
 
     const raw = await get(`${gw}/ipfs/${damaged}?format=raw`)
     expect(raw.status).toBe(500)
-    expect(raw.body.toString()).toBe(`block ${damaged} in the repo does not match its hash (damaged on disk): nothing of it was served; \`dcx repo verify\` lists damaged blocks, remove the file it names and fetch or import the block again\n`)
+    expect(raw.body.toString()).toBe(`block ${damaged} in the repo does not match its hash (its file is damaged): nothing was served or recorded from it; \`dcx repo verify\` lists damaged blocks, remove the file it names and fetch or import the block again\n`)
     expect((await get(`${gw}/ipfs/${damaged}?format=car`)).status).toBe(500)
     // in a CAR, the stream stops before the damaged block: what came is the root and the first leaf, never the tampered bytes
     const cut = await partial(`${gw}/ipfs/${root}?format=car`)

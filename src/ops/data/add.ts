@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { defineOp, only } from '../operation.js'
 
 /** One added file or directory, as Kubo's `add` reports it (`Size` a string, as Kubo's JSON has it) */
@@ -20,15 +20,15 @@ export const addOp = defineOp({
   access: 'repo',
   writes: true,
   input: z.strictObject({
-    paths: z.array(z.string().min(1)).min(1),
-    recursive: z.boolean().optional(),
-    wrapWithDirectory: z.boolean().optional(),
-    hidden: z.boolean().optional(),
-    onlyHash: z.boolean().optional(),
-    cidVersion: z.union([z.literal(0), z.literal(1)]).optional(),
-    rawLeaves: z.boolean().optional(),
-    chunker: z.string().optional(),
-    pin: z.boolean().optional()
+    paths: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+    recursive: z.optional(z.boolean()),
+    wrapWithDirectory: z.optional(z.boolean()),
+    hidden: z.optional(z.boolean()),
+    onlyHash: z.optional(z.boolean()),
+    cidVersion: z.optional(z.union([z.literal(0), z.literal(1)])),
+    rawLeaves: z.optional(z.boolean()),
+    chunker: z.optional(z.string()),
+    pin: z.optional(z.boolean())
   }),
   run: async (ctx, { paths, onlyHash, pin, ...options }, { signal, onProgress }): Promise<AddedJson[]> => {
     const { addAndPin, discardStore } = await import('../../data/add.js')

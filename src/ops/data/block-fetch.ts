@@ -1,7 +1,7 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { defineOp } from '../operation.js'
 
-const range = z.strictObject({ offset: z.number().int().nonnegative(), length: z.number().int().nonnegative().optional() })
+const range = z.strictObject({ offset: z.int().check(z.nonnegative()), length: z.optional(z.int().check(z.nonnegative())) })
 
 /**
  * `block/fetch`: make a block, a DAG, or a byte range of a file local,
@@ -13,9 +13,9 @@ export const blockFetchOp = defineOp({
   name: 'block/fetch',
   access: 'node',
   input: z.strictObject({
-    target: z.string().min(1),
-    scope: z.enum(['all', 'entity', 'block']).optional(),
-    range: range.optional()
+    target: z.string().check(z.minLength(1)),
+    scope: z.optional(z.enum(['all', 'entity', 'block'])),
+    range: z.optional(range)
   }),
   run: async (ctx, { target, scope, range }, { signal }): Promise<{ cid: string }> => {
     const { fetchLocal } = await import('../../net/fetch.js')

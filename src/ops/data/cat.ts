@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { defineOp } from '../operation.js'
 
 /** `cat`: the bytes of a file, or of a byte range of it */
@@ -7,9 +7,9 @@ export const catOp = defineOp({
   access: 'read',
   bytes: true,
   input: z.strictObject({
-    target: z.string().min(1),
-    offset: z.number().int().nonnegative().optional(),
-    length: z.number().int().nonnegative().optional()
+    target: z.string().check(z.minLength(1)),
+    offset: z.optional(z.int().check(z.nonnegative())),
+    length: z.optional(z.int().check(z.nonnegative()))
   }),
   run: async (ctx, { target, offset, length }, { signal }): Promise<AsyncIterable<Uint8Array>> => {
     const { cat } = await import('../../data/cat.js')

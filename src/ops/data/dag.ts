@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { InvalidArgumentError } from '../../errors.js'
 import { defineOp } from '../operation.js'
 
@@ -7,7 +7,7 @@ export const dagExportOp = defineOp({
   name: 'dag/export',
   access: 'read',
   bytes: true,
-  input: z.strictObject({ root: z.string().min(1) }),
+  input: z.strictObject({ root: z.string().check(z.minLength(1)) }),
   run: async (ctx, { root }, { signal }): Promise<AsyncIterable<Uint8Array>> => {
     const { exportCar } = await import('../../data/car/export.js')
     const path = await ctx.resolve(root, { signal })
@@ -33,7 +33,7 @@ export const dagImportOp = defineOp({
   name: 'dag/import',
   access: 'repo',
   writes: true,
-  input: z.strictObject({ files: z.array(z.string().min(1)).min(1), pinRoots: z.boolean().optional() }),
+  input: z.strictObject({ files: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), pinRoots: z.optional(z.boolean()) }),
   run: async (ctx, { files, pinRoots }, { signal, onProgress }): Promise<ImportJson[]> => {
     const { importCar } = await import('../../data/car/import.js')
     const repo = ctx.repo()

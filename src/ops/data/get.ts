@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { defineOp, only } from '../operation.js'
 import type { GetResult } from '../../data/get.js'
 
@@ -11,10 +11,10 @@ export const getOp = defineOp({
   name: 'get',
   access: 'read',
   input: z.strictObject({
-    target: z.string().min(1),
+    target: z.string().check(z.minLength(1)),
     /** Where to save; by default the last path segment, else the CID */
-    output: z.string().min(1).optional(),
-    maxEntries: z.number().int().positive().optional()
+    output: z.optional(z.string().check(z.minLength(1))),
+    maxEntries: z.optional(z.int().check(z.positive()))
   }),
   run: async (ctx, { target, output, maxEntries }, { signal, onProgress }): Promise<GetResult> => {
     const { defaultOutputName, get } = await import('../../data/get.js')

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { defineOp } from '../operation.js'
 
 /** One entry `ls` lists (size a string, or undefined for a directory) */
@@ -13,7 +13,7 @@ export interface LsJson {
 export const lsOp = defineOp({
   name: 'ls',
   access: 'read',
-  input: z.strictObject({ target: z.string().min(1) }),
+  input: z.strictObject({ target: z.string().check(z.minLength(1)) }),
   run: async (ctx, { target }, { signal }): Promise<LsJson[]> => {
     const { ls } = await import('../../data/ls.js')
     const path = await ctx.resolve(target, { signal })

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { InvalidArgumentError } from '../../errors.js'
 import { defineOp } from '../operation.js'
 import type { OpContext } from '../context.js'
@@ -13,7 +13,7 @@ export interface PinJson {
   on?: string
 }
 
-const cids = z.array(z.string().min(1)).min(1)
+const cids = z.array(z.string().check(z.minLength(1))).check(z.minLength(1))
 
 /**
  * `pin/add`: pin DAGs (recursive: written only once every block is here) or
@@ -26,9 +26,9 @@ export const pinAddOp = defineOp({
   writes: true,
   input: z.strictObject({
     cids,
-    recursive: z.boolean().optional(),
+    recursive: z.optional(z.boolean()),
     /** Ask this peer (a peer ID) to fetch and pin them instead, as its pinning policy allows */
-    on: z.string().min(1).optional()
+    on: z.optional(z.string().check(z.minLength(1)))
   }),
   run: async (ctx, { cids, recursive, on }, { signal }): Promise<PinJson[]> => {
     const { parseCid } = await import('../../data/cid-path.js')
@@ -69,7 +69,7 @@ export const pinLsOp = defineOp({
   name: 'pin/ls',
   access: 'repo',
   useReserve: true,
-  input: z.strictObject({ type: z.enum(['all', 'recursive', 'direct']).optional() }),
+  input: z.strictObject({ type: z.optional(z.enum(['all', 'recursive', 'direct'])) }),
   run: async (ctx, { type }, { signal }): Promise<PinJson[]> => {
     const out: PinJson[] = []
     for await (const pin of ctx.repo().pins.ls({ signal })) {

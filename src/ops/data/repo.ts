@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { defineOp, only } from '../operation.js'
 import type { Problem } from '../../data/verify.js'
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { NoDaemonError } from '../errors.js'
 import { defineOp, only } from '../operation.js'
 import type { OpContext } from '../context.js'
@@ -40,11 +40,11 @@ export interface MapSummary {
 
 const module = z.strictObject({
   /** base64 of a module file, or `moduleCid` */
-  module: z.string().optional(),
-  moduleCid: z.string().min(1).optional(),
-  name: z.string().min(1),
-  args: z.array(z.string()).optional()
-}).refine(m => (m.module === undefined) !== (m.moduleCid === undefined), 'give exactly one of module and moduleCid')
+  module: z.optional(z.string()),
+  moduleCid: z.optional(z.string().check(z.minLength(1))),
+  name: z.string().check(z.minLength(1)),
+  args: z.optional(z.array(z.string()))
+}).check(z.refine(m => (m.module === undefined) !== (m.moduleCid === undefined), 'give exactly one of module and moduleCid'))
 
 async function moduleBytes (ctx: OpContext, m: z.infer<typeof module>, options: AbortOptions): Promise<Uint8Array> {
   if (m.module !== undefined) return new Uint8Array(Buffer.from(m.module, 'base64'))
@@ -92,16 +92,16 @@ export const mapOp = defineOp({
   writes: true,
   input: z.strictObject({
     map: module,
-    input: z.string().min(1),
-    env: z.array(z.tuple([z.string(), z.string()])).optional(),
-    limits: z.record(z.string(), z.number().int().nonnegative()).optional(),
-    seed: z.string().optional(),
-    reduce: module.optional(),
-    force: z.boolean().optional(),
-    timeoutMs: z.number().int().positive().optional(),
+    input: z.string().check(z.minLength(1)),
+    env: z.optional(z.array(z.tuple([z.string(), z.string()]))),
+    limits: z.optional(z.record(z.string(), z.int().check(z.nonnegative()))),
+    seed: z.optional(z.string()),
+    reduce: z.optional(module),
+    force: z.optional(z.boolean()),
+    timeoutMs: z.optional(z.int().check(z.positive())),
     /** `auto` (each shard where it is held; the default with a daemon), `local` (the default without), or a peer ID */
-    on: z.string().min(1).optional(),
-    replicas: z.number().int().positive().optional()
+    on: z.optional(z.string().check(z.minLength(1))),
+    replicas: z.optional(z.int().check(z.positive()))
   }),
   run: async (ctx, a, { signal, onProgress }): Promise<MapSummary> => {
     const [{ parseCid }, { parseSeed }, { moduleCid }, { buildMapSpec }, { executeMap }] = await Promise.all([

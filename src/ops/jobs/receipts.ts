@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { defineOp } from '../operation.js'
 import type { Receipt } from '../../jobs/records.js'
 
@@ -51,7 +51,7 @@ export const receiptLsOp = defineOp({
 export const receiptShowOp = defineOp({
   name: 'receipt/show',
   access: 'read',
-  input: z.strictObject({ receipt: z.string().min(1) }),
+  input: z.strictObject({ receipt: z.string().check(z.minLength(1)) }),
   run: async (ctx, { receipt }, { signal }): Promise<Record<string, unknown>> => {
     const [{ parseCid }, { loadReceipt }] = await Promise.all([import('../../data/cid-path.js'), import('../../jobs/receipts.js')])
     const cid = parseCid(receipt)
@@ -67,7 +67,7 @@ export const receiptShowOp = defineOp({
 export const receiptExportOp = defineOp({
   name: 'receipt/export',
   access: 'read',
-  input: z.strictObject({ receipt: z.string().min(1), output: z.string().min(1) }),
+  input: z.strictObject({ receipt: z.string().check(z.minLength(1)), output: z.string().check(z.minLength(1)) }),
   run: async (ctx, { receipt, output }, { signal }): Promise<{ receipt: string, output: string }> => {
     const [{ parseCid }, { loadReceipt }, { exportCar }, { writeFileWhole }] = await Promise.all([
       import('../../data/cid-path.js'), import('../../jobs/receipts.js'), import('../../data/car/export.js'), import('../../data/write-file.js')

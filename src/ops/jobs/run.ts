@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { NoDaemonError } from '../errors.js'
 import { defineOp, only } from '../operation.js'
 import type { ExecutedJob } from '../../jobs/execute.js'
@@ -76,26 +76,26 @@ async function defaultPlace (spec: JobSpec, ctx: OpContext, options: AbortOption
 
 const input = z.strictObject({
   /** The module's bytes, base64 (a module file); or `moduleCid` for a stored one */
-  module: z.string().optional(),
-  moduleCid: z.string().min(1).optional(),
+  module: z.optional(z.string()),
+  moduleCid: z.optional(z.string().check(z.minLength(1))),
   /** argv[0] */
-  name: z.string().min(1),
-  args: z.array(z.string()).optional(),
-  env: z.array(z.tuple([z.string(), z.string()])).optional(),
-  inputs: z.array(z.strictObject({ cid: z.string().min(1), path: z.string().optional() })).optional(),
-  limits: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  name: z.string().check(z.minLength(1)),
+  args: z.optional(z.array(z.string())),
+  env: z.optional(z.array(z.tuple([z.string(), z.string()]))),
+  inputs: z.optional(z.array(z.strictObject({ cid: z.string().check(z.minLength(1)), path: z.optional(z.string()) }))),
+  limits: z.optional(z.record(z.string(), z.int().check(z.nonnegative()))),
   /** Hex */
-  seed: z.string().optional(),
-  force: z.boolean().optional(),
-  timeoutMs: z.number().int().positive().optional(),
+  seed: z.optional(z.string()),
+  force: z.optional(z.boolean()),
+  timeoutMs: z.optional(z.int().check(z.positive())),
   /** `local`, `auto` or a peer ID; by default local when the inputs are here, else auto */
-  on: z.string().min(1).optional(),
-  replicas: z.number().int().positive().optional(),
+  on: z.optional(z.string().check(z.minLength(1))),
+  replicas: z.optional(z.int().check(z.positive())),
   /** Point this key's IPNS name at the output */
-  publish: z.string().min(1).optional(),
+  publish: z.optional(z.string().check(z.minLength(1))),
   /** Send the job's stdout and stderr as `job:stdout` / `job:stderr` progress events (base64) while it runs */
-  live: z.boolean().optional()
-}).refine(a => (a.module === undefined) !== (a.moduleCid === undefined), 'give exactly one of module and moduleCid')
+  live: z.optional(z.boolean())
+}).check(z.refine(a => (a.module === undefined) !== (a.moduleCid === undefined), 'give exactly one of module and moduleCid'))
 
 /**
  * `run`: a WebAssembly job, deterministically, here or on a peer holding its

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { defineOp, only } from '../operation.js'
 
 /**
@@ -11,13 +11,13 @@ export const verifyOp = defineOp({
   name: 'verify',
   access: 'repo',
   input: z.strictObject({
-    target: z.string().min(1).optional(),
-    job: z.string().min(1).optional(),
-    bundle: z.string().min(1).optional(),
-    timeoutMs: z.number().int().positive().optional(),
+    target: z.optional(z.string().check(z.minLength(1))),
+    job: z.optional(z.string().check(z.minLength(1))),
+    bundle: z.optional(z.string().check(z.minLength(1))),
+    timeoutMs: z.optional(z.int().check(z.positive())),
     /** For a map run's receipt: how many shards to re-run, chosen at random (all by default) */
-    sample: z.number().int().nonnegative().optional()
-  }).refine(a => (a.target === undefined) !== (a.bundle === undefined), 'give a target CID or a bundle, not both'),
+    sample: z.optional(z.int().check(z.nonnegative()))
+  }).check(z.refine(a => (a.target === undefined) !== (a.bundle === undefined), 'give a target CID or a bundle, not both')),
   run: async (ctx, a, { signal, onProgress }): Promise<Record<string, unknown>> => {
     const [{ parseCid }, { verdictJson, verifyOutput, verifyReceipt }, { CannotVerifyError }, { BlockNotFoundError }] = await Promise.all([
       import('../../data/cid-path.js'), import('../../jobs/verify.js'), import('../../jobs/errors.js'), import('../../repo/errors.js')

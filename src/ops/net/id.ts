@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { defineOp } from '../operation.js'
 
 /** Kubo's `id`: the peer ID, its public key, and (with the daemon) where it listens */

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { defineOp } from '../operation.js'
 
 /** A key as Kubo prints it */
@@ -11,7 +11,7 @@ export interface KeyJson {
 export const keyGenOp = defineOp({
   name: 'key/gen',
   access: 'files',
-  input: z.strictObject({ name: z.string().min(1) }),
+  input: z.strictObject({ name: z.string().check(z.minLength(1)) }),
   run: async (ctx, { name }): Promise<KeyJson> => {
     await ctx.identity() // a clear "run dcx init" on a folder that is not a repo
     const key = await (await ctx.keystore()).generate(name)
@@ -35,7 +35,7 @@ export const keyListOp = defineOp({
 export const keyRmOp = defineOp({
   name: 'key/rm',
   access: 'files',
-  input: z.strictObject({ name: z.string().min(1) }),
+  input: z.strictObject({ name: z.string().check(z.minLength(1)) }),
   run: async (ctx, { name }): Promise<{ Keys: KeyJson[] }> => {
     await ctx.identity()
     const key = await (await ctx.keystore()).remove(name)

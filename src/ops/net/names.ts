@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { defineOp } from '../operation.js'
 import type { Published } from '../../net/names.js'
 
@@ -7,10 +7,10 @@ export const namePublishOp = defineOp({
   name: 'name/publish',
   access: 'node',
   input: z.strictObject({
-    value: z.string().min(1),
-    key: z.string().min(1).optional(),
-    lifetime: z.number().int().positive().optional(),
-    ttl: z.number().int().positive().optional()
+    value: z.string().check(z.minLength(1)),
+    key: z.optional(z.string().check(z.minLength(1))),
+    lifetime: z.optional(z.int().check(z.positive())),
+    ttl: z.optional(z.int().check(z.positive()))
   }),
   run: async (ctx, { value, key, lifetime, ttl }, { signal }): Promise<Published> => await ctx.node().names.publish(key ?? 'self', value, { lifetime, ttl, signal })
 })
@@ -19,6 +19,6 @@ export const namePublishOp = defineOp({
 export const nameResolveOp = defineOp({
   name: 'name/resolve',
   access: 'node',
-  input: z.strictObject({ name: z.string().min(1), nocache: z.boolean().optional() }),
+  input: z.strictObject({ name: z.string().check(z.minLength(1)), nocache: z.optional(z.boolean()) }),
   run: async (ctx, { name, nocache }, { signal }): Promise<{ Path: string }> => await ctx.node().names.resolve(name, { nocache, signal })
 })

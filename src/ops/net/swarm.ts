@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { InvalidArgumentError } from '../../errors.js'
 import { defineOp } from '../operation.js'
 
@@ -24,7 +24,7 @@ export const swarmPeersOp = defineOp({
 export const swarmConnectOp = defineOp({
   name: 'swarm/connect',
   access: 'node',
-  input: z.strictObject({ addr: z.string().min(1) }),
+  input: z.strictObject({ addr: z.string().check(z.minLength(1)) }),
   run: async (ctx, { addr }, { signal }): Promise<{ peer: string, addr: string }> => {
     const { multiaddr } = await import('@multiformats/multiaddr')
     let target
@@ -48,7 +48,7 @@ export const swarmConnectOp = defineOp({
 export const swarmDisconnectOp = defineOp({
   name: 'swarm/disconnect',
   access: 'node',
-  input: z.strictObject({ peer: z.string().min(1) }),
+  input: z.strictObject({ peer: z.string().check(z.minLength(1)) }),
   run: async (ctx, { peer }): Promise<{ peer: string }> => {
     const { peerIdFromString } = await import('@libp2p/peer-id')
     let id
@@ -72,7 +72,7 @@ export const swarmDisconnectOp = defineOp({
 export const findProvsOp = defineOp({
   name: 'routing/findprovs',
   access: 'node',
-  input: z.strictObject({ cid: z.string().min(1), limit: z.number().int().positive().optional(), timeoutMs: z.number().int().positive().optional() }),
+  input: z.strictObject({ cid: z.string().check(z.minLength(1)), limit: z.optional(z.int().check(z.positive())), timeoutMs: z.optional(z.int().check(z.positive())) }),
   run: async (ctx, { cid, limit, timeoutMs }, { signal }): Promise<Array<{ peer: string, addrs: string[] }>> => {
     const [{ parseCid }, { findProviderPeers }] = await Promise.all([import('../../data/cid-path.js'), import('../../net/providers.js')])
     const target = parseCid(cid)

@@ -2,6 +2,7 @@ import { closeSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } f
 import { join } from 'node:path'
 import { E } from './constants.js'
 import { fail } from './errno.js'
+import type { FileExtent } from '../protocol.js'
 
 /** Bytes of a file in the virtual tree, read and written synchronously from the guest's thread */
 export interface FileContent {
@@ -71,6 +72,169 @@ export class LazyContent implements FileContent {
       done += n
     }
     return done
+  }
+
+  write (): void { fail(E.ROFS) }
+  truncate (): void { fail(E.ROFS) }
+  settle (): never { throw new Error('read-only input files are not outputs') }
+  release (): void {}
+}
+
+/**
+ * Reads `dst.length` bytes of the host file `path` at `position`: opened,
+ * read and closed in one call, so a worker stopped at any moment holds no
+ * descriptor. Returns how many bytes it got (fewer at the file's end), or -1
+ * when the file cannot be read.
+ */
+export function readHostFile (path: string, dst: Uint8Array, position: number): number {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch {
+    return -1
+  }
+  try {
+    let done = 0
+    while (done < dst.length) {
+      const n = readSync(fd, dst, done, dst.length - done, position + done)
+      if (n === 0) break
+      done += n
+    }
+    return done
+  } catch {
+    return -1
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** What a direct file asks of the main thread, blocking the guest's thread */
+export interface DirectSource {
+  /** Where the bytes from `offset` on lie: consecutive extents, the first holding `offset` */
+  extents: (offset: number) => FileExtent[]
+  /** Up to `length` bytes at `offset` through the bridge (extents with no host file, and host files that fail) */
+  fetch: (offset: number, length: number) => Uint8Array
+  /** The guest is about to see bytes of a host file: the main thread checks them */
+  check: (check: string) => void
+  /** Bytes read from host files, for progress */
+  read?: (bytes: number) => void
+}
+
+/**
+ * One window of input bytes for all direct files of a run: small reads are
+ * served from it, and a run that opens many files holds one window, not
+ * one per file.
+ */
+export class SharedWindow {
+  owner: unknown
+  start = 0
+  bytes: Uint8Array = NO_BYTES
+  readonly buffer: Uint8Array
+  constructor (readonly size: number) {
+    this.buffer = new Uint8Array(size)
+  }
+}
+
+/**
+ * A read-only file whose bytes lie in host files (the repo's block files),
+ * read by the guest's thread itself: the main thread only says where they
+ * lie, a batch of extents at a time. A read of at least a window goes from
+ * the host file straight into the guest's memory; smaller reads are served
+ * from a window read in one piece. Bytes the host files do not hold (a block
+ * the repo lacks) or cannot give (a file gone or shorter than said) come
+ * through the bridge, where the main thread reads the blockstore and names
+ * what is wrong.
+ */
+export class DirectContent implements FileContent {
+  readonly writable = false
+  private extents: FileExtent[] = []
+  private hint = 0
+  private lastCheck: string | undefined
+  constructor (private readonly length: number, private readonly source: DirectSource, private readonly window: SharedWindow) {}
+
+  size (): number { return this.length }
+
+  /** The extent holding `at`, asking the main thread for the next batch when it is not in this one */
+  private extentAt (at: number): FileExtent {
+    const found = this.find(at)
+    if (found !== undefined) return found
+    this.extents = this.source.extents(at)
+    this.hint = 0
+    const e = this.find(at)
+    if (e === undefined) fail(E.IO)
+    return e
+  }
+
+  private find (at: number): FileExtent | undefined {
+    const list = this.extents
+    const h = list[this.hint]
+    if (h !== undefined && at >= h.start && at < h.start + h.length) return h
+    let lo = 0
+    let hi = list.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const e = list[mid]
+      if (at < e.start) hi = mid - 1
+      else if (at >= e.start + e.length) lo = mid + 1
+      else {
+        this.hint = mid
+        return e
+      }
+    }
+    return undefined
+  }
+
+  read (offset: number, dst: Uint8Array): number {
+    if (offset >= this.length) return 0
+    const want = Math.min(dst.length, this.length - offset)
+    const w = this.window
+    let done = 0
+    while (done < want) {
+      const at = offset + done
+      if (w.owner === this && at >= w.start && at < w.start + w.bytes.length) {
+        const from = at - w.start
+        const n = Math.min(want - done, w.bytes.length - from)
+        dst.set(w.bytes.subarray(from, from + n), done)
+        done += n
+        continue
+      }
+      const e = this.extentAt(at)
+      const left = e.start + e.length - at
+      if (e.path !== undefined) {
+        if (e.check !== undefined && e.check !== this.lastCheck) {
+          this.source.check(e.check)
+          this.lastCheck = e.check
+        }
+        const position = e.at! + (at - e.start)
+        if (want - done >= w.size) {
+          // a large read: from the host file straight into the guest's memory
+          const n = Math.min(want - done, left)
+          if (readHostFile(e.path, dst.subarray(done, done + n), position) === n) {
+            this.source.read?.(n)
+            done += n
+            continue
+          }
+        } else {
+          const n = Math.min(w.size, left)
+          const bytes = w.buffer.subarray(0, n)
+          if (readHostFile(e.path, bytes, position) === n) {
+            this.source.read?.(n)
+            this.fill(at, bytes)
+            continue
+          }
+        }
+      }
+      const fetched = this.source.fetch(at, Math.min(w.size, this.length - at))
+      if (fetched.length === 0) fail(E.IO)
+      this.fill(at, fetched)
+    }
+    return done
+  }
+
+  private fill (start: number, bytes: Uint8Array): void {
+    this.window.owner = this
+    this.window.start = start
+    this.window.bytes = bytes
   }
 
   write (): void { fail(E.ROFS) }
