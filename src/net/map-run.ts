@@ -6,7 +6,6 @@ import { loadReceipt } from '../jobs/receipts.js'
 import { networkBlocks } from './blocks.js'
 import { NoExecutorError } from './errors.js'
 import { askHeldBytes } from './jobs/client.js'
-import { JOB_PROTOCOL } from './jobs/constants.js'
 import { findProviderPeers } from './providers.js'
 import { runRemote } from './remote-run.js'
 import { SlotPool } from './slots.js'
@@ -83,9 +82,10 @@ async function limited<T, R> (items: T[], concurrency: number, fn: (item: T) => 
 async function holders (node: DcxNode, shards: Shard[], options: AbortOptions): Promise<Map<string, PeerId[]>> {
   const peers = new Map<string, PeerId>()
   for (const conn of node.libp2p.getConnections()) {
-    try {
-      if ((await node.libp2p.peerStore.get(conn.remotePeer)).protocols.includes(JOB_PROTOCOL)) peers.set(conn.remotePeer.toString(), conn.remotePeer)
-    } catch {}
+    // every connected peer is asked, not only those whose identify already
+    // listed the job protocol: on a busy machine identify can lag the
+    // connection, and a peer that does not speak it just fails the ask
+    peers.set(conn.remotePeer.toString(), conn.remotePeer)
   }
   await limited(shards, DISCOVERY_CONCURRENCY, async shard => {
     const search = AbortSignal.any([AbortSignal.timeout(PROVIDER_SEARCH_MS), ...(options.signal !== undefined ? [options.signal] : [])])
@@ -131,7 +131,8 @@ export async function runShards (node: DcxNode | undefined, local: Required<JobC
     try {
       // the last resort: the shard comes here (fetched from peers when online)
       const ctx = node !== undefined ? { ...local, blockstore: networkBlocks(node) } : local
-      const done = await executeSpec(shardSpec(run, shard), module, ctx, { timeoutMs: options.timeoutMs, signal: options.signal })
+      // the worker reads inputs from block files: online, every block of the shard is fetched first
+      const done = await executeSpec(shardSpec(run, shard), module, ctx, { timeoutMs: options.timeoutMs, signal: options.signal, fetchInputs: node !== undefined })
       if (done.receipt === undefined) throw new NoExecutorError(`shard ${shard.name} hit the wall-clock timeout here`)
       return await outcome(shard, done, false, attempts)
     } finally {

@@ -1,7 +1,7 @@
 import { linkDirectory } from '../data/link-dir.js'
 import { InvalidArgumentError } from '../errors.js'
 import { listShards } from '../jobs/map-shards.js'
-import { executeSpec } from '../jobs/execute.js'
+import { executeSpec, storeModule } from '../jobs/execute.js'
 import { decodeMapReceipt, reduceSpec, signMapReceipt } from '../jobs/map-records.js'
 import { loadReceipt } from '../jobs/receipts.js'
 import { encodeRecord } from '../jobs/records.js'
@@ -50,6 +50,9 @@ export async function executeMap (node: DcxNode | undefined, local: Required<Job
   }
   const blocks = node !== undefined ? networkBlocks(node) : local.blockstore
   const shards = await listShards(run.input, blocks, options)
+  // kept once the input is known to be a map's: the run's spec names them
+  await storeModule(modules.map, local)
+  if (modules.reduce !== undefined) await storeModule(modules.reduce, local)
   await local.blockstore.put(runCid, runBytes)
   await local.pins.add(runCid, { type: 'direct' })
   const outcomes = await runShards(node, local, run, shards, modules.map, options)

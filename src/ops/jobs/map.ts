@@ -121,12 +121,10 @@ export const mapOp = defineOp({
       seed: a.seed !== undefined ? parseSeed(a.seed) : undefined,
       reduce: reduce !== undefined ? { module: await moduleCid(reduce), name: a.reduce!.name, args: a.reduce!.args ?? [] } : undefined
     })
-    // both modules are checked (and rewritten) before any shard runs anywhere, and kept: the run's spec names them
-    const [{ prepareModule }, { storeModule }] = await Promise.all([import('../../wasm/index.js'), import('../../jobs/execute.js')])
+    // both modules are checked (and rewritten) before anything is written or any shard runs anywhere
+    const { prepareModule } = await import('../../wasm/index.js')
     for (const bytes of [map, reduce]) {
-      if (bytes === undefined) continue
-      await prepareModule(bytes, { memoryLimit: spec.limits.memory, cacheDir: ctx.repo().jobs.cacheDir })
-      await storeModule(bytes, ctx.repo().jobs)
+      if (bytes !== undefined) await prepareModule(bytes, { memoryLimit: spec.limits.memory, cacheDir: ctx.repo().jobs.cacheDir })
     }
     const shardProgress = only(['map:shard'], onProgress)
     const result = await executeMap(ctx.online ? ctx.node().node : undefined, ctx.repo().jobs, spec, { map, reduce }, {
