@@ -97,7 +97,7 @@ export async function mapRows ({ quick }) {
       const t = performance.now()
       const s = await dr.api.run('map', trivialMap(i))
       maps.push(performance.now() - t)
-      if (s.shards.some(x => x.executor !== dh.peerId || x.cached)) throw new Error('a shard did not run on the holder')
+      if (s.shards.some(x => x.executor !== dh.peerId || x.cached)) throw new Error(`a shard did not run on the holder: ${JSON.stringify(s.shards.filter(x => x.executor !== dh.peerId || x.cached).slice(0, 2))} ${JSON.stringify(s.attempts.slice(0, 2))}`)
     }
     const job = (cid, i) => ({ module: hello, name: 'hello', args: [], env: [['RUN', String(i)]], inputs: [{ cid, path: '/inputs' }], limits: {}, force: true })
     await dh.api.run('run', job(shardCids[0], -1))
