@@ -60,7 +60,7 @@ const CASES: Case[] = [
   { name: 'run: a trap (6)', args: ['run', join(WAT, 'divzero.wasm'), '--json'] },
   { name: 'run: the wall-clock timeout (7)', args: ['run', join(WAT, 'spin.wasm'), '--timeout', '1s'] },
   { name: 'run --map --reduce (every shard here)', args: ['run', join(JOBS, 'wcmap.wasm'), '--input', BOOKS, '--map', '--on', 'local', '--reduce', join(JOBS, 'wcreduce.wasm'), '--json'] },
-  { name: 'run --map: shards that trap (9)', args: ['run', join(WAT, 'divzero.wasm'), '--input', BOOKS, '--map', '--on', 'local'] },
+  { name: 'run --map: shards that trap (9)', args: ['run', join(WAT, 'divzero.wasm'), '--input', BOOKS, '--map', '--on', 'local', '--json'] },
   { name: 'bad: run --map over a file', args: ['run', join(JOBS, 'wcmap.wasm'), '--input', RIVER, '--map', '--on', 'local'] },
   { name: 'verify a receipt', args: ['verify', `${WC_JOB}:receipt`] },
   { name: 'verify --json', args: ['verify', `${WC_JOB}:receipt`, '--json'] },
