@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os'
+import { walkDag } from '../data/walk.js'
 import { executeSpec } from '../jobs/execute.js'
 import { shardSpec } from '../jobs/map-records.js'
 import { encodeRecord } from '../jobs/records.js'
 import { loadReceipt } from '../jobs/receipts.js'
 import { networkBlocks } from './blocks.js'
+import { BlockNotFoundError } from '../repo/errors.js'
 import { NoExecutorError } from './errors.js'
 import { askHeldBytes } from './jobs/client.js'
 import { findProviderPeers } from './providers.js'
@@ -101,6 +103,17 @@ async function holders (node: DcxNode, shards: Shard[], options: AbortOptions): 
   return new Map([...out].map(([name, list]) => [name, list.sort((a, b) => b.bytes - a.bytes).map(h => h.peer)]))
 }
 
+/** Whether every block of a DAG is in the local blockstore (leaves are asked for, not read) */
+async function isHere (cid: CID, local: Required<JobContext>, options: AbortOptions): Promise<boolean> {
+  try {
+    await walkDag(cid, local.blockstore, { signal: options.signal })
+    return true
+  } catch (err) {
+    if (err instanceof BlockNotFoundError) return false
+    throw err
+  }
+}
+
 async function outcome (shard: Shard, done: ExecutedJob, cached: boolean, attempts: Attempt[], dissenters: string[] = []): Promise<ShardOutcome> {
   const r = done.receipt!.value
   return { name: shard.name, job: done.job, receipt: done.receipt!.cid, output: r.output, status: r.status, exitCode: r.exitCode, executor: r.executor, cached, attempts, dissenters }
@@ -129,10 +142,11 @@ export async function runShards (node: DcxNode | undefined, local: Required<JobC
   const executeHere = async (shard: Shard, attempts: Attempt[]): Promise<ShardOutcome> => {
     const slot = await pool.acquireAny(['local'], options)
     try {
-      // the last resort: the shard comes here (fetched from peers when online)
-      const ctx = node !== undefined ? { ...local, blockstore: networkBlocks(node) } : local
-      // the worker reads inputs from block files: online, every block of the shard is fetched first
-      const done = await executeSpec(shardSpec(run, shard), module, ctx, { timeoutMs: options.timeoutMs, signal: options.signal, fetchInputs: node !== undefined })
+      // the last resort: the shard comes here. The worker reads inputs from block files, so a
+      // shard not wholly here is fetched first, block by block; one that is here is not read twice
+      const fetch = node !== undefined && !await isHere(shard.cid, local, options)
+      const ctx = fetch ? { ...local, blockstore: networkBlocks(node) } : local
+      const done = await executeSpec(shardSpec(run, shard), module, ctx, { timeoutMs: options.timeoutMs, signal: options.signal, fetchInputs: fetch })
       if (done.receipt === undefined) throw new NoExecutorError(`shard ${shard.name} hit the wall-clock timeout here`)
       return await outcome(shard, done, false, attempts)
     } finally {

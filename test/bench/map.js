@@ -69,7 +69,7 @@ function holdOnly (repo, dir, names) {
   return { root, all }
 }
 
-export async function mapRows ({ quick }) {
+export async function mapRows ({ quick, mapMiB }) {
   const dir = await mkdtemp(join(tmpdir(), 'dcx-bench-map-'))
   const running = []
   const rows = []
@@ -113,7 +113,7 @@ export async function mapRows ({ quick }) {
     rows.push(`| the same job, 100 local runs one after another on the holder's daemon | ${median(locals).toFixed(0)} ms: ${perLocal.toFixed(1)} ms per run; the map costs ${(perShard / perLocal).toFixed(2)}x per shard |`)
     await Promise.all(running.splice(0).map(d => d.stop()))
 
-    const total = (quick ? 64 : 256) * MiB
+    const total = (mapMiB ?? (quick ? 64 : 256)) * MiB
     process.stderr.write(`map: word count over ${total / MiB} MiB, four peers against one...\n`)
     const data = join(dir, 'data')
     await mkdir(data)
@@ -123,6 +123,7 @@ export async function mapRows ({ quick }) {
     let root
     for (let p = 0; p < 4; p++) root = holdOnly(repos[p], data, [`part-${2 * p}.txt`, `part-${2 * p + 1}.txt`]).root
     dcx(['add', '-r', '-Q', data], repos[5])
+    process.stderr.write('map: data placed; starting six daemons...\n')
     const ds = await Promise.all(repos.map(daemon)); running.push(...ds)
     for (let p = 0; p < 4; p++) await ds[4].api.run('swarm/connect', { addr: ds[p].addr })
     const wc = (on, i) => ({ map: { module: wcmap, name: 'wcmap' }, reduce: { module: wcreduce, name: 'wcreduce' }, input: root, env: [['RUN', String(i)]], ...(on !== undefined ? { on } : {}) })
@@ -130,6 +131,7 @@ export async function mapRows ({ quick }) {
     const four = []; const one = []
     let answer
     for (let i = 0; i < runs; i++) {
+      process.stderr.write(`map: run ${i + 1} of ${runs}: four peers, then one...\n`)
       let t = performance.now()
       const s = await ds[4].api.run('map', wc(undefined, i))
       four.push(performance.now() - t)
@@ -140,6 +142,7 @@ export async function mapRows ({ quick }) {
       if (s.reduce.stdout !== o.reduce.stdout) throw new Error(`four peers counted ${s.reduce.stdout}, one ${o.reduce.stdout}`)
       answer = s.reduce.stdout.trim()
     }
+    process.stderr.write('map: each shard alone...\n')
     // each shard alone on one daemon: what a core per peer would give
     const alone = []
     const entries = JSON.parse(dcx(['ls', root, '--json'], repos[5]))

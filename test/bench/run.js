@@ -5,7 +5,7 @@
 // --jobs: only the job figures (test/bench/jobs.js); --net: only the daemon figures (test/bench/net.js);
 // --gateway: only the Trustless Gateway figures (test/bench/gateway.js)
 // --paths: only the local data paths against their references (test/bench/paths.js)
-// --map: only the map/reduce figures (test/bench/map.js)
+// --map: only the map/reduce figures (test/bench/map.js); --map-mib N: the word count's size (default 256, 64 with --quick)
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
@@ -80,7 +80,7 @@ if (netOnly) {
   process.exit(0)
 }
 if (mapOnly) {
-  console.log(`${machine}\n\n| map/reduce measure | figure |\n|---|---|\n${(await mapRows({ quick })).join('\n')}`)
+  console.log(`${machine}\n\n| map/reduce measure | figure |\n|---|---|\n${(await mapRows({ quick, mapMiB: process.argv.includes('--map-mib') ? Number(process.argv[process.argv.indexOf('--map-mib') + 1]) : undefined })).join('\n')}`)
   process.exit(0)
 }
 if (pathsOnly) {
