@@ -24,7 +24,9 @@ export const JOB_EXIT: Record<string, number> = {
   trap: 6,
   timeout: 7,
   /** not a job status: replicas of the job disagreed */
-  disagreed: 8
+  disagreed: 8,
+  /** not a job status: a map run's shards did not all exit 0 */
+  'shards-failed': 9
 }
 
 /** The exit code for a job that ended with `status` (and `exitCode` for status exit) */

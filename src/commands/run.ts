@@ -1,16 +1,25 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
 import { JOB_EXIT, jobExitCode } from '../cli/errors.js'
+import { readFile } from 'node:fs/promises'
 import { inputCids } from '../cli/job-inputs.js'
+import { isFile } from '../cli/is-file.js'
+import { mapExitCode, mapReport } from '../cli/map-report.js'
 import { jobFromFile, jobFromFlags, LIMIT_FLAGS } from '../cli/job-request.js'
 import { progressBar, statusLine } from '../cli/progress.js'
-import { formatSize, parseDuration } from '../jobs/parse.js'
+import { parseCid } from '../data/cid-path.js'
+import { InvalidArgumentError, LocalPathError } from '../errors.js'
+import { moduleName } from '../jobs/execute.js'
+import { formatSize, parseDuration, parseEnvFlag, parseInputFlag, parseLimit } from '../jobs/parse.js'
+import { mapOp } from '../ops/jobs/map.js'
 import { catOp } from '../ops/data/cat.js'
 import { runOp } from '../ops/jobs/run.js'
 import { DEFAULT_TIMEOUT_MS, JOB_LIMITS } from '../wasm/job-limits.js'
 import type { Progress } from '../cli/progress.js'
 import type { Session } from '../ops/session.js'
+import type { MapSummary } from '../ops/jobs/map.js'
 import type { RunSummary } from '../ops/jobs/run.js'
+import type { JobLimitName } from '../wasm/job-limits.js'
 import type { RemotePhase } from '../net/remote-run.js'
 import type { LimitHit } from '../wasm/index.js'
 
@@ -53,11 +62,23 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
     force: Flags.boolean({ description: 'run even if this job has a receipt already' }),
     on: Flags.string({ description: 'where to run: local, auto (a peer holding the inputs) or a peer ID; needs `dcx daemon` unless local (default: local when the inputs are here, else auto)' }),
     replicas: Flags.integer({ min: 1, description: 'run on this many distinct peers and compare their outputs (implies --on auto; needs `dcx daemon`)' }),
-    publish: Flags.string({ description: 'point this key\'s IPNS name at the output (see `dcx key ls`; needs `dcx daemon`)' })
+    publish: Flags.string({ description: 'point this key\'s IPNS name at the output (see `dcx key ls`; needs `dcx daemon`)' }),
+    map: Flags.boolean({ description: 'run the module once per entry of the input directory (a shard each, where it is held; its name in DCX_SHARD), in parallel', helpGroup: 'MAP/REDUCE' }),
+    reduce: Flags.string({ description: 'with --map: a module run once over the directory of shard results (mounted at /inputs); its result is the run\'s', helpGroup: 'MAP/REDUCE' }),
+    'reduce-arg': Flags.string({ multiple: true, description: 'an argument of the reduce (repeatable)', helpGroup: 'MAP/REDUCE' })
   }
 
-  async run (): Promise<RunSummary> {
+  async run (): Promise<RunSummary | MapSummary> {
     const { args, flags, argv } = await this.parse(Run)
+    if (flags.map || flags.reduce !== undefined) {
+      if (args.module === undefined || flags.file !== undefined) throw new InvalidArgumentError('--map takes a module argument, not a job file (-f)')
+      const limits: Partial<Record<JobLimitName, number>> = {}
+      for (const [name, knob] of LIMIT_FLAGS) {
+        const text = (flags as unknown as Record<string, string | undefined>)[knob.flag]
+        if (text !== undefined) limits[name] = parseLimit(knob, text)
+      }
+      return await this.runMap(args.module, (argv as string[]).slice(1), flags, limits)
+    }
     const session = this.session(flags.repo)
     const job = flags.file !== undefined ? await jobFromFile(flags.file, args.module, flags) : await jobFromFlags(args.module, flags, (argv as string[]).slice(1))
     const inputs = await inputCids(job.inputs, session, {
@@ -117,6 +138,51 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
     // on a TTY the job's stdout and stderr were streamed as it ran (a cached result's are printed now)
     const fresh = !summary.cached
     return await this.report(session, summary, { stdout: tty && fresh, stderr: liveStderr && fresh }, performance.now() - started)
+  }
+
+  /** `--map [--reduce]`: one input directory, a shard per entry */
+  private async runMap (moduleArg: string, jobArgs: string[], flags: Record<string, any>, limits: Partial<Record<JobLimitName, number>>): Promise<MapSummary> {
+    if (flags.map !== true) throw new InvalidArgumentError('--reduce goes with --map: it runs over the results of the map\'s shards')
+    const inputs = (flags.input ?? []).map(parseInputFlag)
+    if (inputs.length !== 1 || inputs[0].path !== undefined) throw new InvalidArgumentError('--map takes exactly one --input, a directory whose entries are the shards (no mount path: each shard mounts at /inputs)')
+    if (flags.publish !== undefined) throw new InvalidArgumentError('--publish does not go with --map yet: publish the run\'s output with `dcx name publish`')
+    const moduleInput = async (text: string, moduleArgs: string[]): Promise<{ module?: string, moduleCid?: string, name: string, args: string[] }> => await isFile(text)
+      ? { module: Buffer.from(await readFile(text)).toString('base64'), name: moduleName(text), args: moduleArgs }
+      : { moduleCid: parseModuleCid(text).toString(), name: parseModuleCid(text).toString(), args: moduleArgs }
+    const bar = this.jsonEnabled() ? undefined : progressBar('shards', undefined, 'shards')
+    let summary: MapSummary
+    try {
+      summary = await this.session(flags.repo).run(mapOp, {
+        map: await moduleInput(moduleArg, jobArgs),
+        input: inputs[0].cid.toString(),
+        env: (flags.env ?? []).map(parseEnvFlag),
+        limits,
+        seed: flags.seed,
+        reduce: flags.reduce !== undefined ? await moduleInput(flags.reduce, flags['reduce-arg'] ?? []) : undefined,
+        force: flags.force,
+        timeoutMs: parseDuration(flags.timeout ?? `${DEFAULT_TIMEOUT_MS}ms`),
+        on: flags.on,
+        replicas: flags.replicas
+      }, {
+        signal: this.signal,
+        onProgress: e => {
+          const d = e.detail as { done: number, total: number }
+          if (e.type === 'map:shard') bar?.update(d.done, d.total)
+        }
+      })
+    } finally {
+      bar?.stop()
+    }
+    process.exitCode = mapExitCode(summary)
+    const { out, warnings, stdout } = mapReport(summary)
+    for (const w of warnings) this.warnLine(w)
+    if (this.jsonEnabled()) return summary
+    for (const line of out) this.log(line)
+    if (stdout !== '') {
+      this.log('')
+      await this.writeStdout(Buffer.from(stdout))
+    }
+    return summary
   }
 
   private async report (session: Session, json: RunSummary, streamed: { stdout: boolean, stderr: boolean }, wallMs: number): Promise<RunSummary> {
@@ -185,5 +251,13 @@ function remotePhaseText (p: RemotePhase): string {
     case 'finding': return 'finding peers that hold the inputs...'
     case 'running': return `running on ${p.peers.join(', ')}...`
     case 'fetching': return `fetching output ${p.output} from ${p.peer}...`
+  }
+}
+
+function parseModuleCid (text: string): ReturnType<typeof parseCid> {
+  try {
+    return parseCid(text)
+  } catch {
+    throw new LocalPathError(text, 'no such file, and not a CID either: pass a .wasm file or the CID of a stored module')
   }
 }

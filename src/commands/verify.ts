@@ -24,6 +24,7 @@ Exit codes: 0 verified; 1 the claim is false (bad signature or a different resul
   static override args = { target: Args.string({ required: true, description: 'receipt CID, bundle.car, or an output CID with --job' }) }
   static override flags = {
     job: Flags.string({ description: 'check an output CID against this job (no receipt needed)' }),
+    sample: Flags.integer({ min: 0, description: 'for a map run\'s receipt: re-run this many shards, chosen at random (default all); every shard\'s receipt is checked whatever the sample' }),
     timeout: Flags.string({ description: 'wall-clock safety net for the re-run (default 10m)' })
   }
 
@@ -39,6 +40,7 @@ Exit codes: 0 verified; 1 the claim is false (bad signature or a different resul
       json = await this.session(flags.repo).run(verifyOp, {
         ...(bundle ? { bundle: resolve(args.target) } : { target: args.target }),
         job: flags.job,
+        sample: flags.sample,
         timeoutMs
       }, {
         signal: this.signal,
@@ -55,6 +57,7 @@ Exit codes: 0 verified; 1 the claim is false (bad signature or a different resul
     if (this.jsonEnabled()) return json
     if (json.verified === true) this.log(`verified: ${json.reason}`)
     else process.stdout.write(`NOT verified: ${json.reason}\n`)
+    if (json.shards !== undefined) return this.reportMap(json)
     this.log(`job      ${json.job}`)
     if (json.receipt !== null) this.log(`receipt  ${json.receipt}`)
     const rerun = json.recomputed?.output
@@ -65,4 +68,14 @@ Exit codes: 0 verified; 1 the claim is false (bad signature or a different resul
     return json
   }
 
+  /** A map run's verdict: the run, then a line per shard (and the reduce) */
+  private reportMap (json: Record<string, any>): Record<string, unknown> {
+    this.log(`run      ${json.run}`)
+    this.log(`receipt  ${json.receipt}`)
+    for (const part of [...json.shards, ...(json.reduce !== null ? [json.reduce] : [])]) {
+      const what = part.name === 'reduce' ? 'reduce' : `shard ${part.name}`
+      this.log(`${what}: ${part.ok === true ? (part.reran === true ? 're-ran: same result' : 'receipt sound (not re-run)') : `NOT verified: ${part.reason}`}`)
+    }
+    return json
+  }
 }

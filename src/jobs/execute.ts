@@ -205,7 +205,8 @@ export async function executeSpec (spec: JobSpec, moduleBytes: Uint8Array, ctx: 
   const startedAt = performance.now()
   const budget = deadline(options.timeoutMs, options.signal)
   try {
-    for (const input of spec.inputs) await walkDag(input.cid, ctx.blockstore, { signal: budget.signal })
+    // fetching inputs, the leaves are read too: `has` of a missing leaf would not fetch it
+    for (const input of spec.inputs) await walkDag(input.cid, ctx.blockstore, { signal: budget.signal, readLeaves: options.fetchInputs })
   } catch (err) {
     if (budget.expired()) return { job: (await encodeRecord(spec)).cid, spec, run: timedOut(startedAt), cached: false }
     throw err

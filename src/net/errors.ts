@@ -133,3 +133,17 @@ export class DagNotFetchedError extends DcxError {
     this.cid = cid
   }
 }
+
+/** A DAG a peer was asked to pin is larger than its pinning policy allows */
+export class DagTooLargeError extends DcxError {
+  constructor (cid: string, max: number) {
+    super(`${cid} is larger than the ${max} bytes this peer pins for others (pinning.maxBytes)`, 'ERR_DAG_TOO_LARGE')
+  }
+}
+
+/** A peer would not pin a DAG for us */
+export class PinRefusedError extends DcxError {
+  constructor (peer: string, why: string) {
+    super(`peer ${peer} did not pin it: ${why}`, 'ERR_PIN_REFUSED')
+  }
+}

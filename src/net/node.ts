@@ -53,6 +53,12 @@ export async function createNode (init: NodeInit) {
     // merged message can share a stream) would be dropped with the default
     // 4 MiB limit, and their blocks wait seconds for the wantlist to be re-sent.
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: 16 * MiB, maxReadBufferLength: 32 * MiB } })],
+    // A failed liveness ping does not abort the connection: on a busy executor
+    // a ping can outlast the next one (the ping protocol allows one outbound
+    // stream), and aborting reset every job stream on the connection, so
+    // running jobs were lost and re-run elsewhere. A peer that dies closes
+    // its TCP connection, which ends its streams anyway.
+    connectionMonitor: { abortConnectionOnPingFailure: false },
     services: {
       identify: identify(),
       ping: ping(),

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises'
 import { startDaemonGateway } from '../api/gateway/daemon.js'
 import { startApi } from '../api/server.js'
-import { writersDone } from '../api/turns.js'
+import { inTurn, writersDone } from '../api/turns.js'
 import { parseCidPath } from '../data/cid-path.js'
 import { jobContext } from '../jobs/context.js'
 import { JobHistory } from '../jobs/history.js'
@@ -9,7 +9,7 @@ import { networkBlocks } from '../net/blocks.js'
 import { watchedBlocks } from '../net/fetch.js'
 import { BulkService, describeTransfer } from '../net/bulk/index.js'
 import { fetchFromPeers } from '../net/bulk/fetch-from-peers.js'
-import { executorPolicy } from '../net/jobs/policy.js'
+import { executorPolicy, pinningPolicy } from '../net/jobs/policy.js'
 import { JobService } from '../net/jobs/server.js'
 import { createNameService } from '../net/names.js'
 import { createNode } from '../net/node.js'
@@ -104,7 +104,7 @@ export async function startDaemon (root: string, options: StartOptions = {}): Pr
     const live = node
     const jobs = await jobContext(repo, identity)
     const peering = await startPeering(live, peers, { log: options.log })
-    const executor = new JobService({ node: live, jobs, policy, log: options.log })
+    const executor = new JobService({ node: live, jobs, policy, pinning: pinningPolicy(repo.config.pinning), writerTurn: inTurn, log: options.log })
     await executor.start()
     const keystore = new Keystore(root)
     const repoParts: RepoParts = { paths: repo.paths, config: repo.config, blockstore: repo.blockstore, pins: jobs.pins, receipts: jobs.receipts, history: new JobHistory(repo.datastore), identity, jobs }

@@ -9,6 +9,7 @@ import { pinAddOp, pinLsOp, pinRmOp, pinVerifyOp } from './data/pin.js'
 import { repoGcOp, repoStatOp, repoVerifyOp } from './data/repo.js'
 import { receiptExportOp, receiptLsOp, receiptShowOp } from './jobs/receipts.js'
 import { jobLsOp, jobRmOp, jobShowOp } from './jobs/job.js'
+import { mapOp } from './jobs/map.js'
 import { runOp } from './jobs/run.js'
 import { verifyOp } from './jobs/verify.js'
 import { idOp } from './net/id.js'
@@ -26,7 +27,7 @@ import type { Operation } from './operation.js'
 export const OPERATIONS: ReadonlyMap<string, Operation<any, any>> = new Map([
   addOp, catOp, lsOp, getOp, dagExportOp, dagImportOp, dagGetOp, blockFetchOp,
   pinAddOp, pinLsOp, pinRmOp, pinVerifyOp, repoGcOp, repoStatOp, repoVerifyOp,
-  runOp, verifyOp, jobShowOp, jobLsOp, jobRmOp, receiptLsOp, receiptShowOp, receiptExportOp,
+  runOp, mapOp, verifyOp, jobShowOp, jobLsOp, jobRmOp, receiptLsOp, receiptShowOp, receiptExportOp,
   idOp, swarmPeersOp, swarmConnectOp, swarmDisconnectOp, findProvsOp, namePublishOp, nameResolveOp, keyGenOp, keyListOp, keyRmOp,
   configOp, configShowOp
 ].map(op => [op.name, op as Operation<any, any>]))

@@ -22,6 +22,8 @@ export interface RepoConfig {
   executor?: Record<string, unknown>
   /** Serve DAGs to dcx peers over the bulk transfer path (`net/bulk/`); default true. Off, peers fetch from this one over bitswap */
   bulk?: boolean
+  /** Whether this peer's daemon fetches and pins DAGs other peers ask it to (see `net/jobs/policy.ts`); off by default */
+  pinning?: Record<string, unknown>
   /** Kubo's `Addresses` section: `Gateway` is where the daemon serves the Trustless Gateway (a multiaddr, or a list) */
   Addresses?: { Gateway?: string | string[] }
   /** Kubo's `Gateway` section: `NoFetch` (serve only what the repo holds), `RetrievalTimeout` (e.g. "30s") */

@@ -5,6 +5,7 @@
 // --jobs: only the job figures (test/bench/jobs.js); --net: only the daemon figures (test/bench/net.js);
 // --gateway: only the Trustless Gateway figures (test/bench/gateway.js)
 // --paths: only the local data paths against their references (test/bench/paths.js)
+// --map: only the map/reduce figures (test/bench/map.js); --map-mib N: the word count's size (default 256, 64 with --quick)
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
@@ -22,6 +23,7 @@ const netOnly = process.argv.includes('--net')
 const gatewayOnly = process.argv.includes('--gateway')
 const MiB = 1 << 20
 const pathsOnly = process.argv.includes('--paths')
+const mapOnly = process.argv.includes('--map')
 
 const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
 
@@ -64,6 +66,7 @@ const { jobRows } = await import('./jobs.js')
 const { netRows } = await import('./net.js')
 const { gatewayRows } = await import('./gateway.js')
 const { pathRows } = await import('./paths.js')
+const { mapRows } = await import('./map.js')
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 const node = spawnSync(NODE, ['--version']).stdout.toString().trim()
@@ -74,6 +77,10 @@ if (gatewayOnly) {
 }
 if (netOnly) {
   console.log(`${machine}\n\n| network measure | figure |\n|---|---|\n${(await netRows({ quick })).join('\n')}`)
+  process.exit(0)
+}
+if (mapOnly) {
+  console.log(`${machine}\n\n| map/reduce measure | figure |\n|---|---|\n${(await mapRows({ quick, mapMiB: process.argv.includes('--map-mib') ? Number(process.argv[process.argv.indexOf('--map-mib') + 1]) : undefined })).join('\n')}`)
   process.exit(0)
 }
 if (pathsOnly) {
@@ -93,6 +100,7 @@ const pathsTable = ['| local data path | figure |', '|---|---|', ...await pathRo
 const jobsTable = ['| job measure | figure |', '|---|---|', ...await jobRows({ quick })].join('\n')
 const netTable = ['| network measure | figure |', '|---|---|', ...await netRows({ quick })].join('\n')
 const gatewayTable = ['| gateway measure | figure |', '|---|---|', ...await gatewayRows({ quick })].join('\n')
+const mapTable = ['| map/reduce measure | figure |', '|---|---|', ...await mapRows({ quick })].join('\n')
 
 const dir = await mkdtemp(join(tmpdir(), 'dcx-bench-'))
 try {
@@ -114,18 +122,7 @@ try {
     `| \`node -e 0\` | ${nodeMs.toFixed(0)} ms |`,
     `| \`dcx cat\` of a 12-byte file (cold process) | ${catMs.toFixed(0)} ms (${(catMs / nodeMs).toFixed(1)}x node -e 0) |`,
     `| \`dcx --version\` | ${versionMs.toFixed(0)} ms (${(versionMs / nodeMs).toFixed(1)}x node -e 0) |`
-  ].join('
-') + '
-
-' + pathsTable + '
-
-' + runtimeTable + '
-
-' + jobsTable + '
-
-' + netTable + '
-
-' + gatewayTable
+  ].join('\n') + '\n\n' + pathsTable + '\n\n' + runtimeTable + '\n\n' + jobsTable + '\n\n' + netTable + '\n\n' + gatewayTable + '\n\n' + mapTable
   console.log(`${machine}\n\n${table}`)
 
   if (writeDocs) {

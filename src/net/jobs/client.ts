@@ -2,9 +2,9 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { lpStream } from '@libp2p/utils'
 import { decodeReceipt, encodeRecord } from '../../jobs/records.js'
 import { checkSignature } from '../../jobs/receipts.js'
-import { JobRefusedError, NoAnswerError } from '../errors.js'
+import { JobRefusedError, NoAnswerError, PinRefusedError } from '../errors.js'
 import { HAVE_TIMEOUT_MS, JOB_PROTOCOL, MAX_HAVE_RESPONSE_BYTES, MAX_MESSAGE_BYTES } from './constants.js'
-import { decodeHaveResponse, decodeJobResponse, encodeMessage } from './messages.js'
+import { decodeHaveResponse, decodeJobResponse, decodePinResponse, encodeMessage } from './messages.js'
 import type { JobSpec, Receipt } from '../../jobs/records.js'
 import type { DcxNode } from '../node.js'
 import type { PeerId } from '@libp2p/interface'
@@ -65,4 +65,33 @@ export async function askHeldBytes (node: DcxNode, peer: PeerId, inputs: CID[], 
     options.signal?.throwIfAborted()
     return undefined
   }
+}
+
+/**
+ * Ask a peer to fetch and pin a DAG (as its pinning policy allows); the bytes
+ * it fetched. A refusal or failure throws `PinRefusedError` with its reason.
+ */
+export async function requestPin (node: DcxNode, peer: PeerId, cid: CID, options: AbortOptions = {}): Promise<number> {
+  const name = peer.toString()
+  let answer: Uint8Array
+  let stream: Awaited<ReturnType<DcxNode['libp2p']['dialProtocol']>> | undefined
+  try {
+    stream = await node.libp2p.dialProtocol(peer, JOB_PROTOCOL, options)
+    const lp = lpStream(stream, { maxDataLength: MAX_HAVE_RESPONSE_BYTES * 64 })
+    await lp.write(encodeMessage({ type: 'dcx/pin-request', version: 1, cid }), options)
+    answer = (await lp.read(options)).subarray()
+    await stream.close().catch(() => {})
+  } catch (err: any) {
+    stream?.abort(err instanceof Error ? err : new Error(String(err)))
+    options.signal?.throwIfAborted()
+    throw new NoAnswerError(name, String(err?.message ?? err).split('\n')[0])
+  }
+  let response
+  try {
+    response = decodePinResponse(answer)
+  } catch (err: any) {
+    throw new PinRefusedError(name, `its answer is malformed (${String(err?.message ?? err)})`)
+  }
+  if (!response.ok) throw new PinRefusedError(name, response.message)
+  return response.bytes
 }

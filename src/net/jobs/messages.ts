@@ -19,6 +19,17 @@ export interface HaveRequestMessage {
   inputs: CID[]
 }
 
+/** Fetch this DAG and pin it (`dcx pin add --on`), as the executor's pinning policy allows */
+export interface PinRequestMessage {
+  type: 'dcx/pin-request'
+  version: 1
+  cid: CID
+}
+
+export type PinResponseMessage =
+  | { type: 'dcx/pin-response', ok: true, bytes: number }
+  | { type: 'dcx/pin-response', ok: false, message: string }
+
 export type JobResponseMessage =
   | { type: 'dcx/job-response', ok: true, receipt: Uint8Array }
   | { type: 'dcx/job-response', ok: false, code: string, message: string }
@@ -32,12 +43,13 @@ export interface HaveResponseMessage {
 export type DecodedRequest =
   | { kind: 'job', spec: JobSpec, job: CID, module: Uint8Array }
   | { kind: 'have', inputs: CID[] }
+  | { kind: 'pin', cid: CID }
 
 /** A message that does not fit the protocol */
 export class MalformedMessageError extends Error {}
 
 /** A message's bytes on the wire (dag-cbor) */
-export function encodeMessage (message: JobRequestMessage | HaveRequestMessage | JobResponseMessage | HaveResponseMessage): Uint8Array {
+export function encodeMessage (message: JobRequestMessage | HaveRequestMessage | PinRequestMessage | JobResponseMessage | HaveResponseMessage | PinResponseMessage): Uint8Array {
   return dagCbor.encode(message)
 }
 
@@ -57,6 +69,11 @@ export async function decodeRequest (bytes: Uint8Array): Promise<DecodedRequest>
     const inputs = m.inputs.map((i: unknown) => CID.asCID(i))
     if (inputs.some((i: CID | null) => i === null)) throw new MalformedMessageError('a have-request lists CIDs')
     return { kind: 'have', inputs }
+  }
+  if (m?.type === 'dcx/pin-request') {
+    const cid = CID.asCID(m.cid)
+    if (cid === null) throw new MalformedMessageError('a pin-request names a CID')
+    return { kind: 'pin', cid }
   }
   if (m?.type !== 'dcx/job-request' || !(m.module instanceof Uint8Array)) throw new MalformedMessageError('not a job request')
   const encoded = await encodeRecord(m.spec)
@@ -82,4 +99,13 @@ export function decodeJobResponse (bytes: Uint8Array): JobResponseMessage {
 export function decodeHaveResponse (bytes: Uint8Array): number | undefined {
   const m = decode(bytes)
   return m?.type === 'dcx/have-response' && typeof m.bytes === 'number' && Number.isSafeInteger(m.bytes) && m.bytes >= 0 ? m.bytes : undefined
+}
+
+/** A requester reads the answer to a pin-request */
+export function decodePinResponse (bytes: Uint8Array): PinResponseMessage {
+  const m = decode(bytes)
+  if (m?.type !== 'dcx/pin-response' || typeof m.ok !== 'boolean') throw new MalformedMessageError('not a pin response')
+  return m.ok === true
+    ? { type: m.type, ok: true, bytes: Number.isSafeInteger(m.bytes) ? m.bytes : 0 }
+    : { type: m.type, ok: false, message: String(m.message ?? 'no reason given') }
 }

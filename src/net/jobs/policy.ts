@@ -74,3 +74,36 @@ export function refusal (policy: ExecutorPolicy, spec: JobSpec, from: string, ru
   for (const [what, asked, cap] of caps) if (asked > cap) return `${what} ${asked} is over its limit of ${cap}`
   return undefined
 }
+
+/** Whether and for whom this peer fetches and pins DAGs when asked (`dcx pin add --on`; repo config `pinning`) */
+export interface PinningPolicy {
+  /** Off unless turned on: fetching and storing for others costs disk and bandwidth */
+  enabled: boolean
+  /** Peer IDs that may ask; empty means any peer (once enabled) */
+  allow: string[]
+  /** The largest DAG it fetches for one request, in bytes */
+  maxBytes: number
+}
+
+export const DEFAULT_PINNING: PinningPolicy = { enabled: false, allow: [], maxBytes: 2 ** 30 }
+
+/** The pinning policy from the repo config's `pinning` object over the defaults; a wrong key or type is a clear error at daemon start */
+export function pinningPolicy (config: Record<string, unknown> | undefined): PinningPolicy {
+  const policy: Record<string, unknown> = { ...DEFAULT_PINNING }
+  for (const [key, value] of Object.entries(config ?? {})) {
+    const expected = Object.hasOwn(DEFAULT_PINNING, key) ? DEFAULT_PINNING[key as keyof PinningPolicy] : undefined
+    const fits = expected === undefined
+      ? false
+      : Array.isArray(expected) ? Array.isArray(value) && value.every(v => typeof v === 'string') : typeof value === typeof expected && (typeof value !== 'number' || (Number.isSafeInteger(value) && value >= 0))
+    if (!fits) throw new InvalidArgumentError(`config.json: pinning.${key} ${expected === undefined ? `is not a setting (known: ${Object.keys(DEFAULT_PINNING).join(', ')})` : `must be ${Array.isArray(expected) ? 'a list of peer IDs' : `a ${typeof expected}`}, not ${JSON.stringify(value)}`}`)
+    policy[key] = value
+  }
+  return policy as unknown as PinningPolicy
+}
+
+/** Why this peer will not pin for `from`, or undefined if it will */
+export function pinRefusal (policy: PinningPolicy, from: string): string | undefined {
+  if (!policy.enabled) return 'it does not pin for other peers (pinning.enabled is false in its config.json)'
+  if (policy.allow.length > 0 && !policy.allow.includes(from)) return 'not on its pinning allowlist'
+  return undefined
+}

@@ -5,14 +5,14 @@ import { executeSpec } from '../../jobs/execute.js'
 import { encodeRecord } from '../../jobs/records.js'
 import { BlockNotFoundError } from '../../repo/errors.js'
 import { networkBlocks } from '../blocks.js'
-import { NoAnswerError } from '../errors.js'
+import { DagTooLargeError, NoAnswerError } from '../errors.js'
 import { JOB_PROTOCOL, MAX_INBOUND_STREAMS, MAX_MESSAGE_BYTES, REQUEST_TIMEOUT_MS } from './constants.js'
 import { decodeRequest, encodeMessage } from './messages.js'
-import { refusal } from './policy.js'
+import { DEFAULT_PINNING, pinRefusal, refusal } from './policy.js'
 import type { JobContext } from '../../jobs/execute.js'
 import type { DcxNode } from '../node.js'
-import type { ExecutorPolicy } from './policy.js'
-import type { JobResponseMessage } from './messages.js'
+import type { ExecutorPolicy, PinningPolicy } from './policy.js'
+import type { JobResponseMessage, PinResponseMessage } from './messages.js'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 
@@ -21,6 +21,10 @@ export interface JobServiceComponents {
   /** The repo as a job context: results are stored, pinned and signed here */
   jobs: Required<JobContext>
   policy: ExecutorPolicy
+  /** Whether and for whom to pin on request */
+  pinning?: PinningPolicy
+  /** Runs a repo write in its turn with the daemon's other writers */
+  writerTurn?: <T>(fn: () => Promise<T>) => Promise<T>
   /** One line per job event (the daemon's log) */
   log?: (line: string) => void
 }
@@ -80,6 +84,10 @@ export class JobService {
       await reply({ type: 'dcx/have-response', bytes }).catch(() => {})
       return
     }
+    if (request.kind === 'pin') {
+      await this.pin(request.cid, connection.remotePeer.toString(), reply)
+      return
+    }
     const { spec, job, module } = request
     const from = connection.remotePeer.toString()
     const gone = new AbortController()
@@ -118,6 +126,43 @@ export class JobService {
         return
       }
       await refuse(err?.code ?? 'ERR_INTERNAL', String(err?.message ?? err).split('\n')[0]).catch(() => {})
+    }
+  }
+
+  /**
+   * A peer asks this one to fetch and pin a DAG: as the pinning policy
+   * allows, and no more bytes than it says; announced once pinned.
+   */
+  private async pin (cid: CID, from: string, reply: (message: PinResponseMessage) => Promise<void>): Promise<void> {
+    const { node, jobs } = this.components
+    const policy = this.components.pinning ?? DEFAULT_PINNING
+    const no = pinRefusal(policy, from)
+    if (no !== undefined) {
+      this.log(`pin ${cid} for ${from}: refused, ${no}`)
+      await reply({ type: 'dcx/pin-response', ok: false, message: no }).catch(() => {})
+      return
+    }
+    let bytes = 0
+    try {
+      const signal = AbortSignal.timeout(this.components.policy.timeoutMs)
+      const turn = this.components.writerTurn ?? (async <T>(fn: () => Promise<T>) => await fn())
+      await turn(async () => {
+        await walkDag(cid, networkBlocks(node), {
+          readLeaves: true,
+          signal,
+          onBlock: (_, block) => {
+            bytes += block?.length ?? 0
+            if (bytes > policy.maxBytes) throw new DagTooLargeError(cid.toString(), policy.maxBytes)
+          }
+        })
+        await jobs.pins.add(cid, { knownComplete: true })
+      })
+      void (node.routing as any).provide(cid, { signal: AbortSignal.timeout(10_000) }).catch(() => {})
+      this.log(`pin ${cid} for ${from}: pinned, ${bytes} bytes`)
+      await reply({ type: 'dcx/pin-response', ok: true, bytes }).catch(() => {})
+    } catch (err: any) {
+      this.log(`pin ${cid} for ${from}: failed, ${String(err?.message ?? err).split('\n')[0]}`)
+      await reply({ type: 'dcx/pin-response', ok: false, message: String(err?.message ?? err).split('\n')[0] }).catch(() => {})
     }
   }
 

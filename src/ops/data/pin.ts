@@ -1,5 +1,9 @@
 import * as z from 'zod/mini'
+import { InvalidArgumentError } from '../../errors.js'
 import { defineOp } from '../operation.js'
+import type { OpContext } from '../context.js'
+import type { AbortOptions } from 'abort-error'
+import type { CID } from 'multiformats/cid'
 
 /** A pin as `pin ls` and `pin add` report it */
 export interface PinJson {
@@ -7,6 +11,8 @@ export interface PinJson {
   type: 'recursive' | 'direct'
   /** The pin's name, when it has one (`pin add --name`; a job's artifacts are named `job <job-cid> <role>`) */
   name?: string
+  /** Pinned on this peer (`pin add --on`), not here */
+  on?: string
 }
 
 function pinJson (pin: { cid: { toString: () => string }, type: 'recursive' | 'direct', name?: string }): PinJson {
@@ -24,9 +30,16 @@ export const pinAddOp = defineOp({
   name: 'pin/add',
   access: 'repo',
   writes: true,
-  input: z.strictObject({ cids, recursive: z.optional(z.boolean()), name: z.optional(z.string().check(z.minLength(1))) }),
-  run: async (ctx, { cids, recursive, name }, { signal }): Promise<PinJson[]> => {
+  input: z.strictObject({
+    cids,
+    recursive: z.optional(z.boolean()),
+    name: z.optional(z.string().check(z.minLength(1))),
+    /** Ask this peer (a peer ID) to fetch and pin them instead, as its pinning policy allows */
+    on: z.optional(z.string().check(z.minLength(1)))
+  }),
+  run: async (ctx, { cids, recursive, name, on }, { signal }): Promise<PinJson[]> => {
     const { parseCid } = await import('../../data/cid-path.js')
+    if (on !== undefined) return await pinElsewhere(ctx, cids.map(parseCid), on, { signal })
     const repo = ctx.repo()
     const out: PinJson[] = []
     for (const text of cids) {
@@ -40,6 +53,25 @@ export const pinAddOp = defineOp({
   }
 })
 
+/** Ask a peer to fetch and pin each DAG; recursive pins there */
+async function pinElsewhere (ctx: OpContext, cids: CID[], on: string, options: AbortOptions): Promise<PinJson[]> {
+  const [{ peerIdFromString }, { requestPin }] = await Promise.all([import('@libp2p/peer-id'), import('../../net/jobs/client.js')])
+  let peer
+  try {
+    peer = peerIdFromString(on)
+  } catch {
+    throw new InvalidArgumentError(`--on '${on}' is not a peer ID: give one such as 12D3KooW... (see \`dcx peers ls\`)`)
+  }
+  const node = ctx.node().node
+  const out: PinJson[] = []
+  for (const cid of cids) {
+    await requestPin(node, peer, cid, options)
+    out.push({ cid: cid.toString(), type: 'recursive', on })
+  }
+  return out
+}
+
+/** `pin/ls`: every pin, in key order, optionally of one type */
 /** `pin/ls`: every pin, in key order, optionally of one type, or those whose name holds a text */
 export const pinLsOp = defineOp({
   name: 'pin/ls',

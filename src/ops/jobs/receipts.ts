@@ -24,6 +24,7 @@ export function receiptJson (cid: string, r: Receipt): Record<string, unknown> {
 export interface ReceiptLine {
   receipt: string
   job: string
+  /** A job's status, or `map` for a map run's receipt */
   status: string
   exitCode: number | null
   time: string
@@ -36,10 +37,17 @@ export const receiptLsOp = defineOp({
   access: 'repo',
   input: z.strictObject({}),
   run: async (ctx, _input, { signal }): Promise<ReceiptLine[]> => {
-    const { loadReceipt } = await import('../../jobs/receipts.js')
+    const [{ loadReceipt }, { decodeMapReceipt, looksLikeMapReceipt }] = await Promise.all([import('../../jobs/receipts.js'), import('../../jobs/map-records.js')])
     const repo = ctx.repo()
     const out: ReceiptLine[] = []
     for await (const { job, receipt } of repo.receipts.ls({ signal })) {
+      const bytes = await repo.blockstore.getBytes(receipt, { signal })
+      if (looksLikeMapReceipt(bytes)) {
+        // a map run's receipt (signed by its requester) is kept under the run's spec like a job's
+        const m = decodeMapReceipt(receipt, bytes)
+        out.push({ receipt: receipt.toString(), job: job.toString(), status: 'map', exitCode: null, time: m.time, output: m.output.toString() })
+        continue
+      }
       const r = await loadReceipt(receipt, repo.blockstore, { signal })
       out.push({ receipt: receipt.toString(), job: job.toString(), status: r.status, exitCode: r.exitCode, time: r.time, output: r.output.toString() })
     }

@@ -34,7 +34,9 @@ export const verifyOp = defineOp({
     target: z.optional(z.string().check(z.minLength(1))),
     job: z.optional(z.string().check(z.minLength(1))),
     bundle: z.optional(z.string().check(z.minLength(1))),
-    timeoutMs: z.optional(z.int().check(z.positive()))
+    timeoutMs: z.optional(z.int().check(z.positive())),
+    /** For a map run's receipt: how many shards to re-run, chosen at random (all by default) */
+    sample: z.optional(z.int().check(z.nonnegative()))
   }).check(z.refine(a => (a.target === undefined) !== (a.bundle === undefined), 'give a target CID or a bundle, not both')),
   run: async (ctx, a, { signal, onProgress }): Promise<Record<string, unknown>> => {
     const [{ parseCid }, { verdictJson, verifyOutput, verifyReceipt }, { CannotVerifyError }, { BlockNotFoundError }] = await Promise.all([
@@ -58,6 +60,10 @@ export const verifyOp = defineOp({
       return verdictJson(await verifyReceipt(root.cid, repo.jobs, options))
     }
     const target = parseCid(a.target!)
+    const [{ looksLikeMapReceipt }, { mapVerdictJson, verifyMapReceipt }] = await Promise.all([import('../../jobs/map-records.js'), import('../../jobs/map-verify.js')])
+    if (a.job === undefined && looksLikeMapReceipt(await jobs.blockstore.getBytes(target, { signal }))) {
+      return mapVerdictJson(await verifyMapReceipt(target, jobs, { ...options, sample: a.sample }))
+    }
     if (ctx.online) await prefetchJob(ctx, a.job !== undefined ? parseCid(a.job) : target, a.job === undefined, { signal, timeoutMs: a.timeoutMs })
     const verdict = a.job !== undefined
       ? await verifyOutput(target, parseCid(a.job), jobs, options)
