@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dcx, errorLine, FIXTURES, ok, PROJECT, tempRepo } from './helpers/cli.js'
+import { lsLinks } from './helpers/kubo.js'
 
 // `dcx run --map` without a daemon: every shard here, in parallel. The
 // examples are checked against independent computations over the whole
@@ -42,7 +43,7 @@ describe('run --map here (no daemon)', () => {
     expect(json.output).toBe(json.reduce.output)
     expect((await ok(['cat', `${json.output}/outputs/wc.txt`], { repo: t.repo })).stdout).toBe(json.reduce.stdout)
     // each shard's result is an entry of the map's directory, named as the input's
-    const mapDir = JSON.parse((await ok(['ls', `${json.shards[0].output}`, '--json'], { repo: t.repo })).stdout).map((e: any) => e.name)
+    const mapDir = lsLinks((await ok(['ls', `${json.shards[0].output}`, '--json'], { repo: t.repo })).stdout).map(e => e.name)
     expect(mapDir).toEqual(expect.arrayContaining(['outputs', 'stdout', 'stderr', 'exitCode']))
     expect((await ok(['cat', `${json.shards[0].output}/stdout`], { repo: t.repo })).stdout).toMatch(new RegExp(` ${json.shards[0].name}\n$`))
     const again = JSON.parse((await ok(['run', join(JOBS, 'wcmap.wasm'), '--input', books, '--map', '--reduce', join(JOBS, 'wcreduce.wasm'), '--json'], { repo: t.repo })).stdout)
@@ -87,7 +88,7 @@ describe('run --map here (no daemon)', () => {
 
   it('bad input: one line, exit 1, nothing written', async () => {
     const before = await state()
-    const file = JSON.parse((await ok(['ls', books, '--json'], { repo: t.repo })).stdout).find((e: any) => e.type !== 'directory').cid
+    const file = lsLinks((await ok(['ls', books, '--json'], { repo: t.repo })).stdout).find(e => e.type !== 1)!.cid
     mkdirSync(join(t.dir, 'empty'))
     const empty = (await ok(['add', '-r', '-Q', '--only-hash', join(t.dir, 'empty')], { repo: t.repo })).stdout.trim()
     // an empty directory is one block: put it here without a pin

@@ -11,6 +11,7 @@ import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dcx, errorLine, ok, PROJECT, tempDir, tempRepo } from './helpers/cli.js'
+import { lsLinks } from './helpers/kubo.js'
 import { startDaemon, type RunningDaemon } from './helpers/daemon.js'
 import { createNode } from '../dist/net/node.js'
 import { RepoBlockstore } from '../dist/repo/blockstore.js'
@@ -117,7 +118,7 @@ describe('run --map across peers: shards run where they are held', () => {
   const repo = (i: number): string => repos[i].repo
   const size = async (i: number): Promise<number> => JSON.parse((await ok(['repo', 'stat', '--json'], { repo: repo(i) })).stdout).RepoSize
   const entries = async (i: number, root: string): Promise<Map<string, string>> =>
-    new Map(JSON.parse((await ok(['ls', root, '--json'], { repo: repo(i) })).stdout).map((e: any) => [e.name, e.cid]))
+    new Map(lsLinks((await ok(['ls', root, '--json'], { repo: repo(i) })).stdout).map(e => [e.name, e.cid]))
   /** Keep only the directory's own block and these entries of it on a peer */
   const holdOnly = async (i: number, dir: string, names: string[]): Promise<{ root: string, all: Map<string, string> }> => {
     const root = (await ok(['add', '-r', '-Q', dir], { repo: repo(i) })).stdout.trim()

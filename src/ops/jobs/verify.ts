@@ -60,11 +60,11 @@ export const verifyOp = defineOp({
       return verdictJson(await verifyReceipt(root.cid, repo.jobs, options))
     }
     const target = parseCid(a.target!)
+    if (ctx.online) await prefetchJob(ctx, a.job !== undefined ? parseCid(a.job) : target, a.job === undefined, { signal, timeoutMs: a.timeoutMs })
     const [{ looksLikeMapReceipt }, { mapVerdictJson, verifyMapReceipt }] = await Promise.all([import('../../jobs/map-records.js'), import('../../jobs/map-verify.js')])
     if (a.job === undefined && looksLikeMapReceipt(await jobs.blockstore.getBytes(target, { signal }))) {
       return mapVerdictJson(await verifyMapReceipt(target, jobs, { ...options, sample: a.sample }))
     }
-    if (ctx.online) await prefetchJob(ctx, a.job !== undefined ? parseCid(a.job) : target, a.job === undefined, { signal, timeoutMs: a.timeoutMs })
     const verdict = a.job !== undefined
       ? await verifyOutput(target, parseCid(a.job), jobs, options)
       : await verifyReceipt(target, jobs, options)
