@@ -12,7 +12,7 @@ import type { PeeringPeer, RepoConfig } from './config.js'
  */
 
 /** The top-level keys a user may set */
-const SETTABLE = ['listen', 'bootstrap', 'mdns', 'executor', 'bulk', 'Addresses', 'Gateway', 'Peering'] as const
+const SETTABLE = ['listen', 'bootstrap', 'mdns', 'executor', 'pinning', 'bulk', 'Addresses', 'Gateway', 'Peering'] as const
 /** Keys fixed at `dcx init` */
 const FIXED: Record<string, string> = {
   version: 'the config format version',
@@ -107,8 +107,11 @@ export function checkConfig (config: RepoConfig): void {
   multiaddrList('bootstrap', config.bootstrap)
   if (typeof config.mdns !== 'boolean') throw new InvalidArgumentError(`config.json: mdns must be true or false, not ${JSON.stringify(config.mdns)}`)
   if (config.bulk !== undefined && typeof config.bulk !== 'boolean') throw new InvalidArgumentError(`config.json: bulk must be true or false, not ${JSON.stringify(config.bulk)}`)
-  if (config.executor !== undefined && (config.executor === null || typeof config.executor !== 'object' || Array.isArray(config.executor))) {
-    throw new InvalidArgumentError(`config.json: executor must be an object of settings, not ${JSON.stringify(config.executor)}`)
+  for (const section of ['executor', 'pinning'] as const) {
+    const value = config[section]
+    if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      throw new InvalidArgumentError(`config.json: ${section} must be an object of settings, not ${JSON.stringify(value)}`)
+    }
   }
   for (const [section, known] of [['Addresses', ['Gateway']], ['Gateway', ['NoFetch', 'RetrievalTimeout']], ['Peering', ['Peers']]] as const) {
     const value = (config as unknown as Record<string, unknown>)[section]
