@@ -185,6 +185,19 @@ describe('run --map across peers: shards run where they are held', () => {
     expect((await ok(['pin', 'ls'], { repo: repo(1) })).stdout).toContain(data.entries.get('part-0.txt')!)
   })
 
+  it('an input directory no peer has: one line within --timeout, not a wait forever', async () => {
+    // a directory's CID computed and never stored (--only-hash): no peer has it
+    const dir = await tempDir()
+    writeFileSync(join(dir.path, 'shard.txt'), `held by nobody ${Date.now()}\n`)
+    const nobody = (await ok(['add', '-r', '-w', '-n', '-Q', join(dir.path, 'shard.txt')], { repo: repo(E) })).stdout.trim()
+    await dir.cleanup()
+    const started = Date.now()
+    const r = await dcx(['run', WCMAP, '--input', nobody, '--map', '--timeout', '2s'], { repo: repo(E) })
+    expect(r.code).toBe(1)
+    expect(errorLine(r)).toMatch(new RegExp(`^Error: block ${nobody} did not arrive within 2 s`))
+    expect(Date.now() - started).toBeLessThan(30_000)
+  })
+
   it('word count from a fifth peer: equals coreutils wc, every shard ran on a holder, no peer fetched a shard', async () => {
     const before = await Promise.all(repos.map(async (_, i) => await size(i)))
     const r = await dcx(['run', WCMAP, '--input', data.root, '--map', '--reduce', WCREDUCE, '--json'], { repo: repo(E) })

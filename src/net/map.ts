@@ -1,6 +1,7 @@
 import { linkDirectory } from '../data/link-dir.js'
 import { InvalidArgumentError } from '../errors.js'
 import { listShards } from '../jobs/map-shards.js'
+import { watchedBlocks } from './fetch.js'
 import { executeSpec, storeModule } from '../jobs/execute.js'
 import { decodeMapReceipt, reduceSpec, signMapReceipt } from '../jobs/map-records.js'
 import { loadReceipt } from '../jobs/receipts.js'
@@ -29,7 +30,7 @@ export interface MapResult {
 export interface ExecuteMapOptions extends RunShardsOptions {
   /** Run even if this run has a receipt already (shards already computed still are not run again) */
   force?: boolean
-  /** Wall-clock safety net of the reduce */
+  /** Wall-clock safety net of the reduce, and how long the input directory's blocks may take to arrive */
   timeoutMs?: number
 }
 
@@ -48,7 +49,8 @@ export async function executeMap (node: DcxNode | undefined, local: Required<Job
     const previous = await local.receipts.get(runCid)
     if (previous !== undefined && await local.blockstore.has(previous)) return await cachedMap(runCid, run, previous, local, options)
   }
-  const blocks = node !== undefined ? networkBlocks(node) : local.blockstore
+  // an input directory no peer sends fails within the run's timeout, rather than waiting forever
+  const blocks = node !== undefined ? watchedBlocks(networkBlocks(node), { timeoutMs: options.timeoutMs, peers: () => node.libp2p.getPeers().length }) : local.blockstore
   const shards = await listShards(run.input, blocks, options)
   // kept once the input is known to be a map's: the run's spec names them
   await storeModule(modules.map, local)
