@@ -112,7 +112,7 @@ export const KUBO_COMMANDS: ReadonlyMap<string, RpcCommand<OpContext>> = new Map
       return kuboJson([{ Strings: strings }])
     }
   }],
-  ['routing/findprovs', json(findProvsOp, call => ({ cid: arg(call, 0, 'key'), limit: call.int('num-providers') }), kuboFindProvs, { stream: true })],
+  ['routing/findprovs', json(findProvsOp, call => ({ cid: arg(call, 0, 'key'), limit: call.int('num-providers'), timeoutMs: durationOption(call, 'timeout') }), kuboFindProvs, { stream: true })],
   ['key/gen', json(keyGenOp, call => {
     const type = call.option('type')
     if (type !== undefined && type !== 'ed25519') throw badRequest(`key type "${type}" is not one dcx makes: give type=ed25519`)
