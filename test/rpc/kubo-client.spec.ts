@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
-import { create } from 'kubo-rpc-client'
+import { create, globSource } from 'kubo-rpc-client'
 import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FIXTURES, ok, tempRepo } from '../helpers/cli.js'
@@ -121,6 +121,38 @@ describe('kubo-rpc-client against the daemon', () => {
   it('routing findProvs answers Kubo query events', async () => {
     const events = await all(client.routing.findProvs(CID.parse(books), { timeout: 2000 }))
     for (const e of events) expect(e.name).toBe('PROVIDER')
+  })
+
+  it('add: a file and a directory, under both CID profiles, give the CIDs `dcx add` gives', async () => {
+    const file = join(FIXTURES, 'points.csv')
+    const bytes = await readFile(file)
+    for (const profile of [[], ['--cid-version', '1']]) {
+      const options = profile.length > 0 ? { cidVersion: 1 as const } : {}
+      const want = (await ok(['add', '-Q', '--only-hash', ...profile, file], { repo: r.repo })).stdout.trim()
+      expect((await client.add({ path: 'points.csv', content: bytes }, options)).cid.toString()).toBe(want)
+      const wantDir = (await ok(['add', '-r', '-Q', '--only-hash', ...profile, BOOKS], { repo: r.repo })).stdout.trim()
+      const added = await all(client.addAll(globSource(FIXTURES, 'books/**/*'), options))
+      expect(added.at(-1)!.path).toBe('books')
+      expect(added.at(-1)!.cid.toString()).toBe(wantDir)
+    }
+    // added content is pinned and readable through the CLI (the daemon's repo)
+    const raw = await client.add('some bytes', { rawLeaves: true, cidVersion: 1 })
+    expect((await ok(['cat', raw.cid.toString()], { repo: r.repo })).stdout).toBe('some bytes')
+    expect(raw.path).toBe(raw.cid.toString())
+  })
+
+  it('add --wrap-with-directory, --progress, --pin=false', async () => {
+    const seen: number[] = []
+    const added = await all(client.addAll([{ path: 'a.txt', content: 'aaa' }, { path: 'b.txt', content: 'bbbb' }], { wrapWithDirectory: true, pin: false, progress: (n: number) => seen.push(n) }))
+    expect(added.map(a => a.path)).toEqual(['a.txt', 'b.txt', ''])
+    expect(seen.length).toBeGreaterThan(0)
+    expect((await all(client.pin.ls())).map(p => p.cid.toString())).not.toContain(added[2].cid.toString())
+  })
+
+  it('dag import of an exported CAR', async () => {
+    const car = await collect(client.dag.export(CID.parse(books)))
+    const results = await all(client.dag.import((async function * () { yield car })()))
+    expect(results.map(x => x.root.cid.toString())).toEqual([books])
   })
 
   it('a bad CID: the client raises the daemon\'s one-line error', async () => {
