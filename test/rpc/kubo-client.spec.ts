@@ -6,7 +6,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { create, globSource } from 'kubo-rpc-client'
 import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FIXTURES, ok, tempRepo } from '../helpers/cli.js'
+import { FIXTURES, ok, PROJECT, tempRepo } from '../helpers/cli.js'
 import { startDaemon, type RunningDaemon } from '../helpers/daemon.js'
 import { rpcUrl } from './helpers.js'
 
@@ -153,6 +153,26 @@ describe('kubo-rpc-client against the daemon', () => {
     const car = await collect(client.dag.export(CID.parse(books)))
     const results = await all(client.dag.import((async function * () { yield car })()))
     expect(results.map(x => x.root.cid.toString())).toEqual([books])
+  })
+
+  it('dcx\'s own verbs at /api/v0/dcx/...: run, job ls and show, verify, with the JSON of the CLI\'s --json', async () => {
+    const post = async (path: string, body?: unknown): Promise<any> => {
+      const res = await fetch(`${url}/api/v0/dcx/${path}`, { method: 'POST', ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}) })
+      expect(res.status, await res.clone().text()).toBe(200)
+      return await res.json()
+    }
+    const module = (await readFile(join(PROJECT, 'test', 'wasm', 'wat', 'hello.wasm'))).toString('base64')
+    const run = await post('run', { module, name: 'hello' })
+    expect(run.status).toBe('exit')
+    const cli = JSON.parse((await ok(['job', 'show', run.job, '--json'], { repo: r.repo })).stdout)
+    expect(await post(`job/show?arg=${run.job}`)).toEqual(cli)
+    expect((await post('job/ls?limit=1'))[0].job).toBe(run.job)
+    const verified = await post(`verify?arg=${run.receipt}`)
+    expect(verified.verified).toBe(true)
+    const cliVerified = JSON.parse((await ok(['verify', run.receipt, '--json'], { repo: r.repo })).stdout)
+    // the same fields and verdict (a re-run's timings differ from run to run)
+    expect(Object.keys(verified).sort()).toEqual(Object.keys(cliVerified).sort())
+    expect(verified.reason).toBe(cliVerified.reason)
   })
 
   it('a bad CID: the client raises the daemon\'s one-line error', async () => {

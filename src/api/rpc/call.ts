@@ -83,3 +83,20 @@ export interface RpcCommand<C> {
   body?: boolean
   run: (call: RpcCall, context: (scope: CallScope) => C, options: { signal: AbortSignal }) => Promise<RpcAnswer>
 }
+
+/** A request body that is one JSON value, at most `maxBytes` */
+export async function readJsonBody (req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const c of req) {
+    size += (c as Buffer).length
+    if (size > maxBytes) throw badRequest(`the request body is over ${maxBytes} bytes`)
+    chunks.push(c as Buffer)
+  }
+  if (size === 0) throw badRequest('this command reads its input as JSON in the request body')
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch {
+    throw badRequest('the request body is not JSON')
+  }
+}

@@ -1,4 +1,5 @@
 import { rpcAdd, rpcDagImport } from './add.js'
+import { DCX_COMMANDS } from './dcx-commands.js'
 import { KUBO_COMMANDS } from './kubo-commands.js'
 import type { OpContext } from '../context.js'
 import type { RpcCommand } from '../../api/rpc/call.js'
@@ -7,5 +8,6 @@ import type { RpcCommand } from '../../api/rpc/call.js'
 export const RPC_COMMANDS: ReadonlyMap<string, RpcCommand<OpContext>> = new Map([
   ...KUBO_COMMANDS,
   ['add', rpcAdd],
-  ['dag/import', rpcDagImport]
+  ['dag/import', rpcDagImport],
+  ...DCX_COMMANDS
 ])
