@@ -43,3 +43,25 @@ export class GatewayListenError extends DcxError {
     super(`cannot serve the gateway on ${address} (Addresses.Gateway in the repo's config.json): ${why}`, 'ERR_GATEWAY_LISTEN')
   }
 }
+
+/**
+ * A Kubo RPC request answered with an error: `status` the HTTP status and
+ * `kuboCode` the `Code` of Kubo's error object (`cmds.ErrorType`: 0 a command
+ * that failed, 1 a request that is not one, 3 a command there is not).
+ */
+export class RpcRequestError extends DcxError {
+  readonly status: number
+  readonly kuboCode: number
+  constructor (status: number, kuboCode: number, message: string) {
+    super(message, `ERR_RPC_${status}`)
+    this.status = status
+    this.kuboCode = kuboCode
+  }
+}
+
+/** The RPC API cannot listen where the repo's config says, or may not */
+export class RpcListenError extends DcxError {
+  constructor (address: string, why: string) {
+    super(`cannot serve the RPC API on ${address} (Addresses.API in the repo's config.json): ${why}`, 'ERR_RPC_LISTEN')
+  }
+}

@@ -14,6 +14,7 @@ export default class Daemon extends DcxCommand {
     this.log(`peer ID: ${daemon.peerId}`)
     for (const addr of daemon.addresses) this.log(`listening on ${addr}`)
     this.log(`API: ${daemon.api}`)
+    for (const addr of daemon.rpc) this.log(`RPC API server listening on ${addr}`)
     for (const addr of daemon.gateway) this.log(`Gateway server listening on ${addr}`)
     this.log('ready')
     await new Promise<void>(resolve => {

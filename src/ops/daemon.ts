@@ -17,6 +17,7 @@ import { startPeering } from '../net/peering.js'
 import { peeringPeers } from '../repo/config-keys.js'
 import { Keystore } from '../repo/keystore.js'
 import { openRepo, readIdentity } from '../repo/repo.js'
+import { startDaemonRpc } from './rpc/daemon.js'
 import { OPERATIONS } from './table.js'
 import type { CallScope } from '../api/server.js'
 import type { NodeParts, OpContext, RepoParts } from './context.js'
@@ -40,6 +41,8 @@ export interface DaemonHandle {
   api: string
   /** Where the Trustless Gateway listens (multiaddrs); empty when the config turns it off */
   gateway: string[]
+  /** Where the Kubo RPC API listens (multiaddrs); empty when the config turns it off */
+  rpc: string[]
   /** Jobs run for peers right now */
   runningJobs: () => number
   /** Refuse new work, finish running jobs and writers, close everything; the repo is never left half-written */
@@ -118,7 +121,9 @@ export async function startDaemon (root: string, options: StartOptions = {}): Pr
     const bulk = new BulkService({ registrar: live.libp2p, blockstore: repo.blockstore }, { log: options.log === undefined ? undefined : (peer, outcome) => { options.log?.(describeTransfer(peer, outcome)) } })
     if (repo.config.bulk !== false) await bulk.start()
     const gateway = await startDaemonGateway(repo, live, nodeParts.names)
-    const api = await startApi(repo.paths.api, OPERATIONS, scope => daemonContext(root, repoParts, nodeParts, keystore, scope)).catch(async err => { await gateway?.close(); throw err })
+    const context = (scope: CallScope): OpContext => daemonContext(root, repoParts, nodeParts, keystore, scope)
+    const rpc = await startDaemonRpc(repo, context).catch(async err => { await gateway?.close(); throw err })
+    const api = await startApi(repo.paths.api, OPERATIONS, context).catch(async err => { await rpc?.close(); await gateway?.close(); throw err })
     const providing = new AbortController()
     // an announcement cut short by stopping is not an error
     const reprovide = (): void => { provideRoots(live, jobs.pins, providing.signal).catch(() => {}) }
@@ -129,6 +134,7 @@ export async function startDaemon (root: string, options: StartOptions = {}): Pr
       addresses: live.libp2p.getMultiaddrs().map(a => a.toString()),
       api: repo.paths.api,
       gateway: gateway?.addresses ?? [],
+      rpc: rpc?.addresses ?? [],
       runningJobs: () => executor.running(),
       stop: async () => {
         clearInterval(timer)
@@ -136,6 +142,7 @@ export async function startDaemon (root: string, options: StartOptions = {}): Pr
         peering.stop()
         try {
           await gateway?.close()
+          await rpc?.close()
           const closed = new Promise<void>(resolve => api.close(() => resolve()))
           const answering = executor.running()
           await executor.stop()

@@ -1,4 +1,5 @@
 import { addOp } from './data/add.js'
+import { blockGetOp, blockStatOp } from './data/block.js'
 import { blockFetchOp } from './data/block-fetch.js'
 import { catOp } from './data/cat.js'
 import { dagExportOp, dagImportOp } from './data/dag.js'
@@ -25,7 +26,7 @@ import type { Operation } from './operation.js'
  * that start-up loads no more than a command needs.
  */
 export const OPERATIONS: ReadonlyMap<string, Operation<any, any>> = new Map([
-  addOp, catOp, lsOp, getOp, dagExportOp, dagImportOp, dagGetOp, blockFetchOp,
+  addOp, catOp, lsOp, getOp, dagExportOp, dagImportOp, dagGetOp, blockFetchOp, blockGetOp, blockStatOp,
   pinAddOp, pinLsOp, pinRmOp, pinVerifyOp, repoGcOp, repoStatOp, repoVerifyOp,
   runOp, mapOp, verifyOp, jobShowOp, jobLsOp, jobRmOp, receiptLsOp, receiptShowOp, receiptExportOp,
   idOp, swarmPeersOp, swarmConnectOp, swarmDisconnectOp, findProvsOp, namePublishOp, nameResolveOp, keyGenOp, keyListOp, keyRmOp,

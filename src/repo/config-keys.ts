@@ -1,6 +1,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidArgumentError } from '../errors.js'
+import { apiSettings } from './api-config.js'
 import { gatewaySettings } from './gateway-config.js'
 import type { PeeringPeer, RepoConfig } from './config.js'
 
@@ -12,7 +13,7 @@ import type { PeeringPeer, RepoConfig } from './config.js'
  */
 
 /** The top-level keys a user may set */
-const SETTABLE = ['listen', 'bootstrap', 'mdns', 'executor', 'pinning', 'bulk', 'Addresses', 'Gateway', 'Peering'] as const
+const SETTABLE = ['listen', 'bootstrap', 'mdns', 'executor', 'pinning', 'bulk', 'Addresses', 'Gateway', 'API', 'Peering'] as const
 /** Keys fixed at `dcx init` */
 const FIXED: Record<string, string> = {
   version: 'the config format version',
@@ -113,7 +114,7 @@ export function checkConfig (config: RepoConfig): void {
       throw new InvalidArgumentError(`config.json: ${section} must be an object of settings, not ${JSON.stringify(value)}`)
     }
   }
-  for (const [section, known] of [['Addresses', ['Gateway']], ['Gateway', ['NoFetch', 'RetrievalTimeout']], ['Peering', ['Peers']]] as const) {
+  for (const [section, known] of [['Addresses', ['Gateway', 'API']], ['Gateway', ['NoFetch', 'RetrievalTimeout']], ['API', ['Authorizations']], ['Peering', ['Peers']]] as const) {
     const value = (config as unknown as Record<string, unknown>)[section]
     if (value === undefined) continue
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InvalidArgumentError(`config.json: ${section} must be an object, not ${JSON.stringify(value)}`)
@@ -121,5 +122,6 @@ export function checkConfig (config: RepoConfig): void {
     if (unknown.length > 0) throw new InvalidArgumentError(`config.json: ${section}.${unknown[0]} is not a key dcx reads (${section} has ${known.join(', ')})`)
   }
   gatewaySettings(config)
+  apiSettings(config)
   peeringPeers(config)
 }

@@ -24,10 +24,12 @@ export interface RepoConfig {
   bulk?: boolean
   /** Whether this peer's daemon fetches and pins DAGs other peers ask it to (see `net/jobs/policy.ts`); off by default */
   pinning?: Record<string, unknown>
-  /** Kubo's `Addresses` section: `Gateway` is where the daemon serves the Trustless Gateway (a multiaddr, or a list) */
-  Addresses?: { Gateway?: string | string[] }
+  /** Kubo's `Addresses` section: `Gateway` is where the daemon serves the Trustless Gateway, `API` the Kubo RPC API (a multiaddr, or a list) */
+  Addresses?: { Gateway?: string | string[], API?: string | string[] }
   /** Kubo's `Gateway` section: `NoFetch` (serve only what the repo holds), `RetrievalTimeout` (e.g. "30s") */
   Gateway?: { NoFetch?: boolean, RetrievalTimeout?: string }
+  /** Kubo's `API` section: `Authorizations` lists the secrets an RPC request may carry (required on a non-loopback `Addresses.API`) */
+  API?: { Authorizations?: Record<string, { AuthSecret?: string, AllowedPaths?: string[] }> }
   /** Kubo's `Peering` section: peers the daemon connects to at start and reconnects to whenever the connection drops */
   Peering?: { Peers?: PeeringPeer[] }
 }
@@ -46,6 +48,8 @@ export interface InitPorts {
   swarm?: number
   /** The Trustless Gateway */
   gateway?: number
+  /** The Kubo RPC API */
+  api?: number
 }
 
 /**
@@ -65,7 +69,15 @@ export function defaultConfig (profile: RepoProfile, peerId: string, ports: Init
     listen: profile === 'server' ? ['/ip4/0.0.0.0/tcp/4001'] : [`/ip4/127.0.0.1/tcp/${ports.swarm ?? 0}`],
     bootstrap: [],
     mdns: false,
-    ...(ports.gateway !== undefined ? { Addresses: { Gateway: `/ip4/127.0.0.1/tcp/${ports.gateway}` }, Gateway: { NoFetch: true } } : {}),
+    ...(ports.gateway !== undefined || ports.api !== undefined
+      ? {
+          Addresses: {
+            ...(ports.gateway !== undefined ? { Gateway: `/ip4/127.0.0.1/tcp/${ports.gateway}` } : {}),
+            ...(ports.api !== undefined ? { API: `/ip4/127.0.0.1/tcp/${ports.api}` } : {})
+          }
+        }
+      : {}),
+    ...(ports.gateway !== undefined ? { Gateway: { NoFetch: true } } : {}),
     Peering: { Peers: [] }
   }
 }

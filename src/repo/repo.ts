@@ -87,8 +87,9 @@ export async function initRepo (root: string, options: InitOptions = {}): Promis
       await createReserve(paths.reserve)
       const profile = options.profile ?? 'local'
       const gateway = await pickLoopbackPort('Addresses.Gateway')
-      const swarm = profile === 'local' ? await pickLoopbackPort('listen', [gateway]) : undefined
-      const config = defaultConfig(profile, identity.peerId, { gateway, swarm })
+      const api = await pickLoopbackPort('Addresses.API', [gateway])
+      const swarm = profile === 'local' ? await pickLoopbackPort('listen', [gateway, api]) : undefined
+      const config = defaultConfig(profile, identity.peerId, { gateway, api, swarm })
       // The config is written last: its presence is what makes a folder a repo.
       await writeConfig(paths.config, config)
       made = true
