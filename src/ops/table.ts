@@ -1,10 +1,11 @@
 import { addOp } from './data/add.js'
-import { blockGetOp, blockStatOp } from './data/block.js'
+import { blockGetOp, blockPutOp, blockStatOp } from './data/block.js'
 import { blockFetchOp } from './data/block-fetch.js'
 import { catOp } from './data/cat.js'
 import { dagExportOp, dagImportOp } from './data/dag.js'
 import { dagGetOp } from './data/dag-get.js'
-import { getOp } from './data/get.js'
+import { dagPutOp } from './data/dag-put.js'
+import { getOp, getTarOp } from './data/get.js'
 import { lsOp } from './data/ls.js'
 import { pinAddOp, pinLsOp, pinRmOp, pinVerifyOp } from './data/pin.js'
 import { repoGcOp, repoStatOp, repoVerifyOp } from './data/repo.js'
@@ -26,7 +27,7 @@ import type { Operation } from './operation.js'
  * that start-up loads no more than a command needs.
  */
 export const OPERATIONS: ReadonlyMap<string, Operation<any, any>> = new Map([
-  addOp, catOp, lsOp, getOp, dagExportOp, dagImportOp, dagGetOp, blockFetchOp, blockGetOp, blockStatOp,
+  addOp, catOp, lsOp, getOp, getTarOp, dagExportOp, dagImportOp, dagGetOp, dagPutOp, blockFetchOp, blockGetOp, blockPutOp, blockStatOp,
   pinAddOp, pinLsOp, pinRmOp, pinVerifyOp, repoGcOp, repoStatOp, repoVerifyOp,
   runOp, mapOp, verifyOp, jobShowOp, jobLsOp, jobRmOp, receiptLsOp, receiptShowOp, receiptExportOp,
   idOp, swarmPeersOp, swarmConnectOp, swarmDisconnectOp, findProvsOp, namePublishOp, nameResolveOp, keyGenOp, keyListOp, keyRmOp,

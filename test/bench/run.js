@@ -4,6 +4,7 @@
 // --runtime: only the WebAssembly runtime's figures (test/bench/runtime.js);
 // --jobs: only the job figures (test/bench/jobs.js); --net: only the daemon figures (test/bench/net.js);
 // --gateway: only the Trustless Gateway figures (test/bench/gateway.js)
+// --rpc: only the Kubo RPC figures (test/bench/rpc.js)
 // --paths: only the local data paths against their references (test/bench/paths.js)
 // --map: only the map/reduce figures (test/bench/map.js); --map-mib N: the word count's size (default 256, 64 with --quick)
 import { spawn, spawnSync } from 'node:child_process'
@@ -21,6 +22,7 @@ const runtimeOnly = process.argv.includes('--runtime')
 const jobsOnly = process.argv.includes('--jobs')
 const netOnly = process.argv.includes('--net')
 const gatewayOnly = process.argv.includes('--gateway')
+const rpcOnly = process.argv.includes('--rpc')
 const MiB = 1 << 20
 const pathsOnly = process.argv.includes('--paths')
 const mapOnly = process.argv.includes('--map')
@@ -65,6 +67,7 @@ const { runtimeRows } = await import('./runtime.js')
 const { jobRows } = await import('./jobs.js')
 const { netRows } = await import('./net.js')
 const { gatewayRows } = await import('./gateway.js')
+const { rpcRows } = await import('./rpc.js')
 const { pathRows } = await import('./paths.js')
 const { mapRows } = await import('./map.js')
 
@@ -73,6 +76,10 @@ const node = spawnSync(NODE, ['--version']).stdout.toString().trim()
 const machine = `${cpus().length} cores, ${cpu}, Node ${node}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (--quick)' : ''}`
 if (gatewayOnly) {
   console.log(`${machine}\n\n| gateway measure | figure |\n|---|---|\n${(await gatewayRows({ quick })).join('\n')}`)
+  process.exit(0)
+}
+if (rpcOnly) {
+  console.log(`${machine}\n\n| Kubo RPC measure | figure |\n|---|---|\n${(await rpcRows({ quick })).join('\n')}`)
   process.exit(0)
 }
 if (netOnly) {
@@ -100,6 +107,7 @@ const pathsTable = ['| local data path | figure |', '|---|---|', ...await pathRo
 const jobsTable = ['| job measure | figure |', '|---|---|', ...await jobRows({ quick })].join('\n')
 const netTable = ['| network measure | figure |', '|---|---|', ...await netRows({ quick })].join('\n')
 const gatewayTable = ['| gateway measure | figure |', '|---|---|', ...await gatewayRows({ quick })].join('\n')
+const rpcTable = ['| Kubo RPC measure | figure |', '|---|---|', ...await rpcRows({ quick })].join('\n')
 const mapTable = ['| map/reduce measure | figure |', '|---|---|', ...await mapRows({ quick })].join('\n')
 
 const dir = await mkdtemp(join(tmpdir(), 'dcx-bench-'))
@@ -122,7 +130,7 @@ try {
     `| \`node -e 0\` | ${nodeMs.toFixed(0)} ms |`,
     `| \`dcx cat\` of a 12-byte file (cold process) | ${catMs.toFixed(0)} ms (${(catMs / nodeMs).toFixed(1)}x node -e 0) |`,
     `| \`dcx --version\` | ${versionMs.toFixed(0)} ms (${(versionMs / nodeMs).toFixed(1)}x node -e 0) |`
-  ].join('\n') + '\n\n' + pathsTable + '\n\n' + runtimeTable + '\n\n' + jobsTable + '\n\n' + netTable + '\n\n' + gatewayTable + '\n\n' + mapTable
+  ].join('\n') + '\n\n' + pathsTable + '\n\n' + runtimeTable + '\n\n' + jobsTable + '\n\n' + netTable + '\n\n' + gatewayTable + '\n\n' + rpcTable + '\n\n' + mapTable
   console.log(`${machine}\n\n${table}`)
 
   if (writeDocs) {

@@ -1,21 +1,33 @@
 // kubo-rpc-client, Kubo's own JavaScript client from npm, against a dcx daemon's
 // RPC API on 127.0.0.1: every answer it parses is one dcx must shape as Kubo does.
-import { readFile } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { promisify } from 'node:util'
 import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { create, globSource } from 'kubo-rpc-client'
+import * as dagCbor from '@ipld/dag-cbor'
+import * as dagPb from '@ipld/dag-pb'
 import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FIXTURES, ok, PROJECT, tempRepo } from '../helpers/cli.js'
 import { startDaemon, type RunningDaemon } from '../helpers/daemon.js'
 import { rpcUrl } from './helpers.js'
 
 const BOOKS = join(FIXTURES, 'books')
+const execFileP = promisify(execFile)
 
 async function collect (source: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Uint8Array[] = []
   for await (const c of source) parts.push(c)
   return Buffer.concat(parts)
+}
+
+/** A multipart body of one unnamed file, boundary XX */
+function multipart (content: string): string {
+  return `--XX\r\nContent-Disposition: form-data; name="file"\r\nContent-Type: application/octet-stream\r\n\r\n${content}\r\n--XX--\r\n`
 }
 
 async function all<T> (source: AsyncIterable<T>): Promise<T[]> {
@@ -173,6 +185,79 @@ describe('kubo-rpc-client against the daemon', () => {
     // the same fields and verdict (a re-run's timings differ from run to run)
     expect(Object.keys(verified).sort()).toEqual(Object.keys(cliVerified).sort())
     expect(verified.reason).toBe(cliVerified.reason)
+  })
+
+  it('block put: raw by default, each codec, pin; the CID and size block stat gives', async () => {
+    const bytes = new TextEncoder().encode('a block of bytes')
+    const raw = await client.block.put(bytes)
+    expect(raw.toString()).toBe(CID.createV1(0x55, await sha256.digest(bytes)).toString())
+    expect(Buffer.from(await client.block.get(raw))).toEqual(Buffer.from(bytes))
+    const cbor = dagCbor.encode({ hello: 'world', link: raw })
+    const put = await client.block.put(cbor, { format: undefined, cidCodec: 'dag-cbor', mhtype: 'sha2-256', pin: true } as any)
+    expect(put.toString()).toBe(CID.createV1(0x71, await sha256.digest(cbor)).toString())
+    expect((await client.block.stat(put)).size).toBe(cbor.length)
+    expect((await all(client.pin.ls({ type: 'recursive' }))).map(p => p.cid.toString())).toContain(put.toString())
+    const json = await client.block.put(new TextEncoder().encode('{"a":1}'), { cidCodec: 'dag-json' } as any)
+    expect(json.code).toBe(0x0129)
+    const pb = await client.block.put(dagPb.encode({ Links: [] }), { cidCodec: 'dag-pb' } as any)
+    expect(pb.code).toBe(0x70)
+  })
+
+  it('block put refuses: bytes that do not decode under the codec, an unknown codec or hash, a block over 2 MiB', async () => {
+    await expect(client.block.put(new Uint8Array([0xa1, 0x61]), { cidCodec: 'dag-cbor' } as any)).rejects.toThrow(/not valid dag-cbor/)
+    await expect(client.block.put(new Uint8Array([1]), { cidCodec: 'git-raw' } as any)).rejects.toThrow(/codec/)
+    await expect(client.block.put(new Uint8Array([1]), { mhtype: 'md5' } as any)).rejects.toThrow(/hash|sha2-256/)
+    await expect(client.block.put(new Uint8Array(2 * 2 ** 20 + 1))).rejects.toThrow(/2097152-byte block limit/)
+  })
+
+  it('dag put: dag-json in, dag-cbor stored by default; other codecs; dag get reads it back', async () => {
+    const cid = await client.dag.put({ name: 'x', n: 3 })
+    expect(cid.code).toBe(0x71)
+    expect((await client.dag.get(cid)).value).toEqual({ name: 'x', n: 3 })
+    const raw = await fetch(`${url}/api/v0/dag/put?pin=true`, { method: 'POST', body: multipart('{"a":[1,2]}') , headers: { 'Content-Type': 'multipart/form-data; boundary=XX' } })
+    const answer = await raw.json()
+    expect(answer).toEqual({ Cid: { '/': CID.createV1(0x71, await sha256.digest(dagCbor.encode({ a: [1, 2] }))).toString() } })
+    expect((await all(client.pin.ls())).map(p => p.cid.toString())).toContain(answer.Cid['/'])
+    const asJson = await client.dag.put({ b: true }, { storeCodec: 'dag-json' })
+    expect(asJson.code).toBe(0x0129)
+    expect((await ok(['dag', 'get', asJson.toString()], { repo: r.repo })).stdout.trim()).toBe('{"b":true}')
+  })
+
+  it('dag put refuses input that is not its input codec, and an unknown codec', async () => {
+    const send = async (query: string, body: string): Promise<Response> => await fetch(`${url}/api/v0/dag/put?${query}`, { method: 'POST', body: multipart(body), headers: { 'Content-Type': 'multipart/form-data; boundary=XX' } })
+    const bad = await send('', '{not json')
+    expect(bad.status).toBe(500)
+    expect((await bad.json()).Message).toMatch(/not valid dag-json/)
+    const codec = await send('store-codec=dag-jose', '{}')
+    expect(codec.status).toBe(400)
+  })
+
+  it('get: a tree and a file as tar, the files `dcx get` writes; long names through PAX headers', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dcx-rpc-get-'))
+    try {
+      const untar = async (bytes: Buffer, into: string): Promise<void> => {
+        await mkdir(join(dir, into))
+        await writeFile(join(dir, `${into}.tar`), bytes)
+        await execFileP('tar', ['-xf', join(dir, `${into}.tar`), '-C', join(dir, into)])
+      }
+      await untar(await collect(client.get(CID.parse(books))), 'tree')
+      await ok(['get', books, '-o', join(dir, 'cli')], { repo: r.repo })
+      await execFileP('diff', ['-r', join(dir, 'cli'), join(dir, 'tree', books)])
+      await untar(await collect(client.get(`/ipfs/${books}/river.txt`)), 'file')
+      expect(await readFile(join(dir, 'file', 'river.txt'))).toEqual(await readFile(join(BOOKS, 'river.txt')))
+      const long = 'n'.repeat(120)
+      const added = await all(client.addAll([{ path: `top/${long}/${long}.txt`, content: 'deep' }], { wrapWithDirectory: false }))
+      await untar(await collect(client.get(added.at(-1)!.cid)), 'long')
+      expect(await readFile(join(dir, 'long', added.at(-1)!.cid.toString(), long, `${long}.txt`), 'utf8')).toBe('deep')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('get refuses a node that is not UnixFS, and compress', async () => {
+    const node = await client.dag.put({ not: 'unixfs' })
+    await expect(collect(client.get(node))).rejects.toThrow(/UnixFS|not a file/i)
+    await expect(collect(client.get(CID.parse(books), { compress: true } as any))).rejects.toThrow(/uncompressed tar/)
   })
 
   it('a bad CID: the client raises the daemon\'s one-line error', async () => {

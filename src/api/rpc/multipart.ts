@@ -62,10 +62,11 @@ async function finish (out: WriteStream): Promise<void> {
  * Kubo's clients send `add`: a part per entry, its path URL-encoded in
  * `filename`, directories as `application/x-directory`) under `dir`,
  * streaming each file to disk. Paths that would leave `dir`, more than
- * `MAX_UPLOAD_PARTS` parts or `MAX_UPLOAD_BYTES` bytes, and a body that
+ * `MAX_UPLOAD_PARTS` parts or `maxBytes` (`MAX_UPLOAD_BYTES`) bytes, and a body that
  * is not multipart are refused with a 400.
  */
-export async function saveUpload (req: IncomingMessage, dir: string, options: { signal?: AbortSignal } = {}): Promise<SavedUpload> {
+export async function saveUpload (req: IncomingMessage, dir: string, options: { signal?: AbortSignal, maxBytes?: number } = {}): Promise<SavedUpload> {
+  const maxBytes = options.maxBytes ?? MAX_UPLOAD_BYTES
   const boundary = multipartBoundary(req)
   const opening = Buffer.from(`--${boundary}`)
   const delimiter = Buffer.from(`\r\n--${boundary}`)
@@ -100,7 +101,7 @@ export async function saveUpload (req: IncomingMessage, dir: string, options: { 
     for await (const chunk of req) {
       options.signal?.throwIfAborted()
       received += (chunk as Buffer).length
-      if (received > MAX_UPLOAD_BYTES) throw badRequest(`the upload is over ${MAX_UPLOAD_BYTES} bytes`)
+      if (received > maxBytes) throw badRequest(`the upload is over ${maxBytes} bytes`)
       buffer = buffer.length === 0 ? chunk as Buffer : Buffer.concat([buffer, chunk as Buffer])
       for (;;) {
         if (state === 'preamble') {

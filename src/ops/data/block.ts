@@ -38,3 +38,44 @@ export const blockStatOp = defineOp({
     return { Key: cid, Size: bytes.length }
   }
 })
+
+/** What `block put` stored: Kubo's `BlockStat` */
+export interface BlockPutJson { Key: string, Size: number }
+
+/**
+ * `block/put`: local files (absolute paths), each stored as one block under
+ * `codec` (raw by default), hashed here; refused whole past the 2 MiB block
+ * limit or when a file does not decode under its codec. `pin` pins each
+ * block recursively, as Kubo does (so its links must be here).
+ */
+export const blockPutOp = defineOp({
+  name: 'block/put',
+  access: 'repo',
+  writes: true,
+  input: z.strictObject({
+    files: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+    codec: z.optional(z.enum(['raw', 'dag-pb', 'dag-cbor', 'dag-json'])),
+    hash: z.optional(z.enum(['sha2-256'])),
+    pin: z.optional(z.boolean()),
+    /** How each file is named in messages (the RPC's uploads have no name the caller knows); default its path */
+    names: z.optional(z.array(z.string()))
+  }),
+  run: async (ctx, { files, codec, pin, names }, { signal }): Promise<BlockPutJson[]> => {
+    const { decodeAs, putBlock, readBlockFile } = await import('../../data/block-put.js')
+    const repo = ctx.repo()
+    // every file read and checked before any is stored: all or nothing
+    const blocks = []
+    for (const [i, file] of files.entries()) blocks.push({ file: names?.[i] ?? file, bytes: await readBlockFile(file, { signal, name: names?.[i] }) })
+    for (const b of blocks) await decodeAs(b.bytes, codec ?? 'raw', b.file)
+    const out: BlockPutJson[] = []
+    for (const b of blocks) {
+      const cid = await putBlock(b.bytes, codec ?? 'raw', repo.blockstore, b.file, { signal })
+      if (pin === true) {
+        await repo.pins.add(cid, { type: 'recursive', signal })
+        if (ctx.online) ctx.node().provide(cid)
+      }
+      out.push({ Key: cid.toString(), Size: b.bytes.byteLength })
+    }
+    return out
+  }
+})

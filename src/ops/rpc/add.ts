@@ -13,12 +13,12 @@ import type { OpContext } from '../context.js'
 import type { RpcCall, RpcCommand } from '../../api/rpc/call.js'
 
 /** A folder in the repo's scratch space for one request's upload, removed once the command is done */
-async function withUpload<T> (call: RpcCall, context: RpcContext, signal: AbortSignal, use: (dir: string, saved: Awaited<ReturnType<typeof saveUpload>>) => Promise<T>): Promise<T> {
+export async function withUpload<T> (call: RpcCall, context: RpcContext, signal: AbortSignal, use: (dir: string, saved: Awaited<ReturnType<typeof saveUpload>>) => Promise<T>, maxBytes?: number): Promise<T> {
   const ctx = context({ onProgress: () => {} })
   const dir = join(ctx.repo().paths.tmp, `rpc-upload-${process.pid}-${randomBytes(6).toString('hex')}`)
   await mkdir(dir, { recursive: true })
   try {
-    const saved = await saveUpload(call.request, dir, { signal })
+    const saved = await saveUpload(call.request, dir, { signal, maxBytes })
     return await use(dir, saved)
   } finally {
     await rm(dir, { recursive: true, force: true })

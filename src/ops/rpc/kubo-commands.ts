@@ -6,6 +6,7 @@ import { blockGetOp, blockStatOp } from '../data/block.js'
 import { catOp } from '../data/cat.js'
 import { dagExportOp } from '../data/dag.js'
 import { dagGetOp } from '../data/dag-get.js'
+import { getTarOp } from '../data/get.js'
 import { lsOp } from '../data/ls.js'
 import { pinAddOp, pinLsOp, pinRmOp, pinVerifyOp } from '../data/pin.js'
 import { repoGcOp, repoStatOp } from '../data/repo.js'
@@ -97,6 +98,11 @@ export const KUBO_COMMANDS: ReadonlyMap<string, RpcCommand<OpContext>> = new Map
       return kuboJson(kuboRepoStat(stat, (context({ onProgress: () => {} })).root))
     }
   }],
+  ['get', bytes(getTarOp, call => {
+    // Kubo gzips on request; a client that wants that can gzip the tar it reads
+    if (call.bool('compress') === true) throw badRequest('get sends an uncompressed tar: leave out compress (and compression-level)')
+    return { target: arg(call, 0, 'ipfs-path') }
+  }, 'application/x-tar')],
   ['dag/get', bytes(dagGetOp, call => ({ target: arg(call, 0, 'ref'), codec: call.option('output-codec') }))],
   ['dag/export', bytes(dagExportOp, call => ({ root: arg(call, 0, 'root') }))],
   ['block/get', bytes(blockGetOp, call => ({ target: arg(call, 0, 'cid') }))],
