@@ -1,22 +1,12 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import * as dagCbor from '@ipld/dag-cbor'
-import { lpStream } from '@libp2p/utils'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { MemoryDatastore } from 'datastore-core'
 import { CID } from 'multiformats/cid'
-import * as raw from 'multiformats/codecs/raw'
-import { sha256 } from 'multiformats/hashes/sha2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dcx, errorLine, ok, PROJECT, tempDir, tempRepo } from './helpers/cli.js'
 import { lsLinks } from './helpers/kubo.js'
 import { startDaemon, type RunningDaemon } from './helpers/daemon.js'
-import { createNode } from '../dist/net/node.js'
-import { RepoBlockstore } from '../dist/repo/blockstore.js'
-import { decodeJobSpec, encodeRecord } from '../dist/jobs/records.js'
-import { signReceipt } from '../dist/jobs/receipts.js'
+import { startForger } from './helpers/forger.js'
 
 // Map runs across real daemons on 127.0.0.1. Four holders P0..P3 hold two
 // shards each of an eight-shard dataset, and two shards (0 and 4) are held
@@ -29,7 +19,6 @@ const JOBS = join(PROJECT, 'wasm-jobs')
 const SPIN = join(PROJECT, 'test', 'wasm', 'wat', 'spin.wasm')
 const WCMAP = join(JOBS, 'wcmap.wasm')
 const WCREDUCE = join(JOBS, 'wcreduce.wasm')
-const LOCAL = { version: 1, profile: 'local', peerId: '', listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], mdns: false }
 /** Each shard's size: far more than a shard's result, so a peer that fetched one would show */
 const SHARD_BYTES = 200_000
 /** What running one shard may add to a peer besides the module: its result directory, spec and receipt */
@@ -55,50 +44,6 @@ function coreutilsWc (dir: string): string {
   const files = execFileSync('find', [dir, '-type', 'f'], { encoding: 'utf8' }).trim().split('\n')
   const [lines, words, bytes] = execFileSync('wc', files, { encoding: 'utf8' }).trim().split('\n').pop()!.trim().split(/\s+/)
   return `${lines} ${words} ${bytes} total\n`
-}
-
-/**
- * A dishonest peer: it claims to hold one shard in full (so it is chosen to
- * run it), answers every job at once with a correctly signed receipt for a
- * made-up output, and serves that output over bitswap, but runs nothing.
- */
-async function startForger (dir: string, claims: CID): Promise<{ node: any, peerId: string, forged: CID }> {
-  const privateKey = await generateKeyPair('Ed25519')
-  const blockstore = new RepoBlockstore(join(dir, 'blocks'))
-  await blockstore.open()
-  const node = await createNode({ config: LOCAL as any, privateKey, blockstore, datastore: new MemoryDatastore() })
-  const bytes = new TextEncoder().encode('the answer is 42\n')
-  const forged = CID.createV1(raw.code, await sha256.digest(bytes))
-  await blockstore.put(forged, bytes)
-  const peerId = peerIdFromPrivateKey(privateKey).toString()
-  await node.libp2p.handle('/dcx/job/1.0.0', async (stream: any) => {
-    const lp = lpStream(stream)
-    const request: any = dagCbor.decode((await lp.read()).subarray())
-    if (request.type === 'dcx/have-request') {
-      const held = request.inputs.some((c: CID) => CID.asCID(c)?.equals(claims) === true) ? 1e9 : 0
-      await lp.write(dagCbor.encode({ type: 'dcx/have-response', version: 1, bytes: held }))
-      await stream.close()
-      return
-    }
-    const specBlock = await encodeRecord(request.spec)
-    decodeJobSpec(specBlock.cid, specBlock.bytes)
-    const receipt = await signReceipt({
-      type: 'dcx/receipt',
-      version: 1,
-      job: specBlock.cid,
-      output: forged,
-      status: 'exit',
-      exitCode: 0,
-      trap: null,
-      fuel: 1000,
-      runtime: { name: 'dcx', version: '0.1.0', abi: request.spec.runtime.abi },
-      executor: peerId,
-      time: new Date().toISOString()
-    }, privateKey)
-    await lp.write(dagCbor.encode({ type: 'dcx/job-response', ok: true, receipt: (await encodeRecord(receipt)).bytes }))
-    await stream.close()
-  })
-  return { node, peerId, forged }
 }
 
 describe('run --map across peers: shards run where they are held', () => {

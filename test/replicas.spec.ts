@@ -1,65 +1,13 @@
 import { join } from 'node:path'
-import { readFile } from 'node:fs/promises'
-import * as dagCbor from '@ipld/dag-cbor'
-import { lpStream } from '@libp2p/utils'
-import { multiaddr } from '@multiformats/multiaddr'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { MemoryDatastore } from 'datastore-core'
-import { CID } from 'multiformats/cid'
-import * as raw from 'multiformats/codecs/raw'
-import { sha256 } from 'multiformats/hashes/sha2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dcx, errorLine, FIXTURES, ok, PROJECT, tempDir, tempRepo } from './helpers/cli.js'
 import { startDaemon, type RunningDaemon } from './helpers/daemon.js'
-import { createNode } from '../dist/net/node.js'
-import { RepoBlockstore } from '../dist/repo/blockstore.js'
-import { decodeJobSpec, encodeRecord } from '../dist/jobs/records.js'
-import { signReceipt } from '../dist/jobs/receipts.js'
+import { startForger } from './helpers/forger.js'
 
 // starting three daemons and a forging peer outlasts vitest's 10 s hook default on a busy machine
 const HOOK_MS = 120_000
 const WORDCOUNT = join(PROJECT, 'wasm-jobs', 'wordcount.wasm')
 const SPIN = join(PROJECT, 'test', 'wasm', 'wat', 'spin.wasm')
-const LOCAL = { version: 1, profile: 'local', peerId: '', listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], mdns: false }
-
-/**
- * A dishonest peer: it speaks the job protocol, answers every job at once
- * with a correctly signed receipt, and serves the output it claims over
- * bitswap, but never runs anything. Only comparing results can catch it.
- */
-async function startForger (dir: string): Promise<{ node: any, peerId: string, forged: CID }> {
-  const privateKey = await generateKeyPair('Ed25519')
-  const blockstore = new RepoBlockstore(join(dir, 'blocks'))
-  await blockstore.open()
-  const node = await createNode({ config: LOCAL as any, privateKey, blockstore, datastore: new MemoryDatastore() })
-  const bytes = new TextEncoder().encode('the answer is 42\n')
-  const forged = CID.createV1(raw.code, await sha256.digest(bytes))
-  await blockstore.put(forged, bytes)
-  const peerId = peerIdFromPrivateKey(privateKey).toString()
-  await node.libp2p.handle('/dcx/job/1.0.0', async (stream: any) => {
-    const lp = lpStream(stream)
-    const request: any = dagCbor.decode((await lp.read()).subarray())
-    const specBlock = await encodeRecord(request.spec)
-    decodeJobSpec(specBlock.cid, specBlock.bytes)
-    const receipt = await signReceipt({
-      type: 'dcx/receipt',
-      version: 1,
-      job: specBlock.cid,
-      output: forged,
-      status: 'exit',
-      exitCode: 0,
-      trap: null,
-      fuel: 1000,
-      runtime: { name: 'dcx', version: '0.1.0', abi: request.spec.runtime.abi },
-      executor: peerId,
-      time: new Date().toISOString()
-    }, privateKey)
-    await lp.write(dagCbor.encode({ type: 'dcx/job-response', ok: true, receipt: (await encodeRecord(receipt)).bytes }))
-    await stream.close()
-  })
-  return { node, peerId, forged }
-}
 
 describe('--replicas: honest peers agree, a forger is named', () => {
   const repos: Array<Awaited<ReturnType<typeof tempRepo>>> = []

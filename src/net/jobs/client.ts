@@ -12,25 +12,34 @@ import type { AbortOptions } from 'abort-error'
 import type { CID } from 'multiformats/cid'
 
 /**
+ * One request on a new job-protocol stream and its one answer. A peer that
+ * cannot be reached or does not answer is `NoAnswerError`; giving up (the
+ * signal) resets the stream, which stops the work the peer does for us.
+ */
+async function exchange (node: DcxNode, peer: PeerId, request: Uint8Array, maxAnswerBytes: number, options: AbortOptions): Promise<Uint8Array> {
+  let stream: Awaited<ReturnType<DcxNode['libp2p']['dialProtocol']>> | undefined
+  try {
+    stream = await node.libp2p.dialProtocol(peer, JOB_PROTOCOL, options)
+    const lp = lpStream(stream, { maxDataLength: maxAnswerBytes })
+    await lp.write(request, options)
+    const answer = (await lp.read(options)).subarray()
+    await stream.close().catch(() => {})
+    return answer
+  } catch (err: any) {
+    stream?.abort(err instanceof Error ? err : new Error(String(err)))
+    options.signal?.throwIfAborted()
+    throw new NoAnswerError(peer.toString(), String(err?.message ?? err).split('\n')[0])
+  }
+}
+
+/**
  * Send a job to a peer and wait for its receipt; the receipt must be for this
  * job, by that peer, and correctly signed. Giving up (the signal) resets the
  * stream, which stops the executor's work for us.
  */
 export async function requestJob (node: DcxNode, peer: PeerId, spec: JobSpec, module: Uint8Array, options: AbortOptions = {}): Promise<{ cid: CID, receipt: Receipt }> {
   const name = peer.toString()
-  let stream: Awaited<ReturnType<DcxNode['libp2p']['dialProtocol']>> | undefined
-  let answer: Uint8Array
-  try {
-    stream = await node.libp2p.dialProtocol(peer, JOB_PROTOCOL, options)
-    const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES })
-    await lp.write(encodeMessage({ type: 'dcx/job-request', version: 1, spec, module }), options)
-    answer = (await lp.read(options)).subarray()
-    await stream.close().catch(() => {})
-  } catch (err: any) {
-    stream?.abort(err instanceof Error ? err : new Error(String(err)))
-    options.signal?.throwIfAborted()
-    throw new NoAnswerError(name, String(err?.message ?? err).split('\n')[0])
-  }
+  const answer = await exchange(node, peer, encodeMessage({ type: 'dcx/job-request', version: 1, spec, module }), MAX_MESSAGE_BYTES, options)
   let response
   try {
     response = decodeJobResponse(answer)
@@ -73,19 +82,7 @@ export async function askHeldBytes (node: DcxNode, peer: PeerId, inputs: CID[], 
  */
 export async function requestPin (node: DcxNode, peer: PeerId, cid: CID, options: AbortOptions = {}): Promise<number> {
   const name = peer.toString()
-  let answer: Uint8Array
-  let stream: Awaited<ReturnType<DcxNode['libp2p']['dialProtocol']>> | undefined
-  try {
-    stream = await node.libp2p.dialProtocol(peer, JOB_PROTOCOL, options)
-    const lp = lpStream(stream, { maxDataLength: MAX_HAVE_RESPONSE_BYTES * 64 })
-    await lp.write(encodeMessage({ type: 'dcx/pin-request', version: 1, cid }), options)
-    answer = (await lp.read(options)).subarray()
-    await stream.close().catch(() => {})
-  } catch (err: any) {
-    stream?.abort(err instanceof Error ? err : new Error(String(err)))
-    options.signal?.throwIfAborted()
-    throw new NoAnswerError(name, String(err?.message ?? err).split('\n')[0])
-  }
+  const answer = await exchange(node, peer, encodeMessage({ type: 'dcx/pin-request', version: 1, cid }), MAX_HAVE_RESPONSE_BYTES * 64, options)
   let response
   try {
     response = decodePinResponse(answer)
