@@ -1,25 +1,18 @@
 import { createServer } from 'node:http'
 import { GatewayListenError } from '../errors.js'
+import { listenHttp, parseHttpListen } from '../http-listen.js'
+import type { ListenAddress } from '../http-listen.js'
 import { HEADERS_TIMEOUT_MS, MAX_CONNECTIONS, MAX_HEADER_BYTES } from './constants.js'
 import { gatewayHandler } from './handler.js'
 import type { GatewayInit } from './handler.js'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 
-/** A host and TCP port, from `/ip4/<addr>/tcp/<port>` or `/ip6/<addr>/tcp/<port>`, with or without `/http` */
-export interface ListenAddress {
-  family: 4 | 6
-  host: string
-  port: number
-}
-
 /** Parse a gateway listen multiaddr; throws `GatewayListenError` naming what is wrong */
 export function parseListenAddress (address: string): ListenAddress {
-  const m = /^\/(ip4|ip6)\/([^/]+)\/tcp\/(\d{1,5})(\/http)?\/?$/.exec(address)
-  if (m == null) throw new GatewayListenError(address, 'give a multiaddr such as /ip4/127.0.0.1/tcp/8080')
-  const port = Number(m[3])
-  if (port > 65535) throw new GatewayListenError(address, `port ${port} is not a TCP port (0 to 65535)`)
-  return { family: m[1] === 'ip6' ? 6 : 4, host: m[2], port }
+  const at = parseHttpListen(address, '/ip4/127.0.0.1/tcp/8080')
+  if ('why' in at) throw new GatewayListenError(address, at.why)
+  return at
 }
 
 /** The multiaddr a listening server answers on, in the daemon's printed form: `/ip4/127.0.0.1/tcp/8080/http` */
@@ -46,20 +39,7 @@ function closeClientSocket (err: NodeJS.ErrnoException, socket: import('node:str
 }
 
 async function listen (server: Server, address: string): Promise<void> {
-  const at = parseListenAddress(address)
-  await new Promise<void>((resolve, reject) => {
-    const failed = (err: NodeJS.ErrnoException): void => {
-      const why = err.code === 'EADDRINUSE'
-        ? 'the port is in use: stop what holds it, or give the gateway another port there'
-        : err.code === 'EADDRNOTAVAIL' ? 'no interface on this machine has that address' : err.code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : String(err.message)
-      reject(new GatewayListenError(address, why))
-    }
-    server.once('error', failed)
-    server.listen({ host: at.host, port: at.port, ipv6Only: at.family === 6 }, () => {
-      server.off('error', failed)
-      resolve()
-    })
-  })
+  await listenHttp(server, parseListenAddress(address), 'the gateway', why => new GatewayListenError(address, why))
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import { RpcListenError } from '../errors.js'
-import { parseListenAddress } from '../gateway/server.js'
+import { listenHttp, parseHttpListen } from '../http-listen.js'
 import { rpcHandler } from './handler.js'
 import { ownOrigins } from './guard.js'
 import type { RpcInit } from './handler.js'
@@ -40,25 +40,9 @@ function closeClientSocket (err: NodeJS.ErrnoException, socket: Duplex): void {
 }
 
 async function listen (server: Server, address: string): Promise<void> {
-  let at
-  try {
-    at = parseListenAddress(address)
-  } catch {
-    throw new RpcListenError(address, 'give a multiaddr such as /ip4/127.0.0.1/tcp/5001')
-  }
-  await new Promise<void>((resolve, reject) => {
-    const failed = (err: NodeJS.ErrnoException): void => {
-      const why = err.code === 'EADDRINUSE'
-        ? 'the port is in use: stop what holds it (another daemon?), or give the API another port there'
-        : err.code === 'EADDRNOTAVAIL' ? 'no interface on this machine has that address' : err.code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : String(err.message)
-      reject(new RpcListenError(address, why))
-    }
-    server.once('error', failed)
-    server.listen({ host: at.host, port: at.port, ipv6Only: at.family === 6 }, () => {
-      server.off('error', failed)
-      resolve()
-    })
-  })
+  const at = parseHttpListen(address, '/ip4/127.0.0.1/tcp/5001')
+  if ('why' in at) throw new RpcListenError(address, at.why)
+  await listenHttp(server, at, 'the API', why => new RpcListenError(address, why))
 }
 
 /**

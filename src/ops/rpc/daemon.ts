@@ -1,7 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { RpcListenError } from '../../api/errors.js'
-import { parseListenAddress } from '../../api/gateway/server.js'
+import { parseHttpListen } from '../../api/http-listen.js'
 import { isLoopback, startRpc } from '../../api/rpc/server.js'
 import { apiSettings, ensureApiConfig } from '../../repo/api-config.js'
 import { RPC_COMMANDS } from './commands.js'
@@ -29,13 +29,9 @@ export async function startDaemonRpc (repo: Repo, context: RpcContext): Promise<
   if (settings.addresses.length === 0) return undefined
   if (settings.authorizations.length === 0) {
     for (const address of settings.addresses) {
-      let host: string
-      try {
-        host = parseListenAddress(address).host
-      } catch {
-        throw new RpcListenError(address, 'give a multiaddr such as /ip4/127.0.0.1/tcp/5001')
-      }
-      if (!isLoopback(host)) throw new RpcListenError(address, 'it is not a loopback address and API.Authorizations lists no secret: anyone who reaches it could use the repo as its owner; set one with dcx config --json API.Authorizations \'{"me":{"AuthSecret":"bearer:<a long random token>"}}\', or listen on /ip4/127.0.0.1')
+      const at = parseHttpListen(address, '/ip4/127.0.0.1/tcp/5001')
+      if ('why' in at) throw new RpcListenError(address, at.why)
+      if (!isLoopback(at.host)) throw new RpcListenError(address, 'it is not a loopback address and API.Authorizations lists no secret: anyone who reaches it could use the repo as its owner; set one with dcx config --json API.Authorizations \'{"me":{"AuthSecret":"bearer:<a long random token>"}}\', or listen on /ip4/127.0.0.1')
     }
   }
   const rpc = await startRpc(settings.addresses, { commands: RPC_COMMANDS, context, authorizations: settings.authorizations })
