@@ -39,12 +39,6 @@ export const MAX_IPNS_HOPS = 32
  */
 export const CAR_READ_AHEAD = 4
 
-/** Most request headers the gateway's HTTP server reads, in bytes (Node's default); more gets 431 */
-export const MAX_HEADER_BYTES = 16384
-
-/** Time a client has to send its request headers, ms; a client that trickles them is cut off */
-export const HEADERS_TIMEOUT_MS = 20_000
-
 /**
  * Most connections the gateway keeps open at once; more are refused until
  * one closes. With the read-ahead, this bounds the gateway's memory: 128
