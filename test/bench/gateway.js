@@ -2,31 +2,13 @@
 // `dcx daemon`'s Trustless Gateway to curl, against `dcx dag export -o` of the
 // same DAG to a file, in the same run, alternated; with the daemon's peak RSS
 // and the machine's load average (other work shares the cores).
-import { spawn, spawnSync } from 'node:child_process'
-import { createCipheriv } from 'node:crypto'
-import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { DCX, MiB, median, dcx, daemon, makeRandomFile } from './common.js'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const DCX = join(ROOT, 'bin/dcx')
-const MiB = 1 << 20
-const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
-
-function dcx (args, repo) {
-  const r = spawnSync(DCX, args, { env: { ...process.env, DCX_PATH: repo } })
-  if (r.status !== 0) throw new Error(`dcx ${args.join(' ')}: ${r.stderr}`)
-  return r.stdout.toString()
-}
-
-async function makeFile (path, size) {
-  const cipher = createCipheriv('aes-128-ctr', Buffer.alloc(16, 3), Buffer.alloc(16))
-  const zeros = Buffer.alloc(4 * MiB)
-  const fh = await open(path, 'w')
-  for (let left = size; left > 0; left -= zeros.length) await fh.write(cipher.update(zeros.subarray(0, Math.min(left, zeros.length))))
-  await fh.close()
-}
 
 /** Run a command to completion; resolve with its wall time in ms */
 function timed (cmd, args, env = {}) {
@@ -39,20 +21,6 @@ function timed (cmd, args, env = {}) {
   })
 }
 
-async function daemon (repo) {
-  const child = spawn(DCX, ['daemon'], { env: { ...process.env, DCX_PATH: repo }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', d => { out += d; if (/^ready$/m.test(out)) resolve() })
-    child.once('exit', code => reject(new Error(`daemon exited ${code}: ${out}`)))
-  })
-  return {
-    child,
-    url: `http://127.0.0.1:${/^Gateway server listening on \/ip4\/127\.0\.0\.1\/tcp\/(\d+)\/http$/m.exec(out)[1]}`,
-    stop: async () => { child.kill('SIGTERM'); await new Promise(r => child.once('exit', r)) }
-  }
-}
-
 export async function gatewayRows ({ quick }) {
   const dir = await mkdtemp(join(tmpdir(), 'dcx-bench-gateway-'))
   let d
@@ -61,7 +29,7 @@ export async function gatewayRows ({ quick }) {
     dcx(['init'], repo)
     const size = 256 * MiB
     const file = join(dir, 'data.bin')
-    await makeFile(file, size)
+    await makeRandomFile(file, size, 3)
     const cid = dcx(['add', '-Q', file], repo).trim()
     await rm(file)
     d = await daemon(repo)
@@ -79,12 +47,12 @@ export async function gatewayRows ({ quick }) {
     }, 100)
     // one of each first, to warm the page cache for both
     await timed(DCX, ['dag', 'export', cid, '-o', exportOut], { DCX_PATH: repo })
-    await timed('curl', ['-sf', '-o', curlOut, `${d.url}/ipfs/${cid}?format=car`])
+    await timed('curl', ['-sf', '-o', curlOut, `${d.gateway}/ipfs/${cid}?format=car`])
     for (let i = 0; i < runs; i++) {
       await rm(exportOut, { force: true })
       await rm(curlOut, { force: true })
       exports.push(await timed(DCX, ['dag', 'export', cid, '-o', exportOut], { DCX_PATH: repo }))
-      curls.push(await timed('curl', ['-sf', '-o', curlOut, `${d.url}/ipfs/${cid}?format=car`]))
+      curls.push(await timed('curl', ['-sf', '-o', curlOut, `${d.gateway}/ipfs/${cid}?format=car`]))
     }
     clearInterval(poll)
     const carBytes = (await stat(curlOut)).size

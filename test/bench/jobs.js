@@ -2,16 +2,12 @@
 // `dcx run` against the same C compiled natively (gcc -O2) and the unrewritten
 // module under node:wasi; a trivial job's cold `dcx run`; verify over run.
 import { spawnSync } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ROOT, DCX, MiB, median, makeText } from './common.js'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const DCX = join(ROOT, 'bin/dcx')
-const MiB = 1 << 20
-const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
 
 function dcx (args, repo) {
   const t = performance.now()
@@ -19,29 +15,6 @@ function dcx (args, repo) {
   const ms = performance.now() - t
   if (r.status !== 0) throw new Error(`dcx ${args.join(' ')} exited ${r.status}: ${r.stderr}`)
   return { ms, stdout: r.stdout.toString() }
-}
-
-/** Deterministic English-like text: words from a fixed vocabulary, lines of 6-14 words */
-async function makeText (path, size) {
-  let state = 7
-  const rand = n => { state = (state * 1103515245 + 12345) % 2147483648; return state % n }
-  const syll = ['ka', 'ri', 'to', 'ne', 'sa', 'lo', 'mu', 'the', 'an', 'or', 'ist', 'ed', 'ing', 'wa', 'ter']
-  const vocab = Array.from({ length: 4000 }, () => Array.from({ length: 1 + rand(3) }, () => syll[rand(syll.length)]).join(''))
-  const out = createWriteStream(path)
-  let written = 0
-  while (written < size) {
-    let chunk = ''
-    while (chunk.length < MiB) {
-      const n = 6 + rand(9)
-      const words = []
-      for (let i = 0; i < n; i++) words.push(vocab[Math.min(rand(4000), rand(4000))])
-      chunk += words.join(' ') + '\n'
-    }
-    chunk = chunk.slice(0, Math.min(chunk.length, size - written))
-    written += chunk.length
-    if (!out.write(chunk)) await new Promise(r => out.once('drain', r))
-  }
-  await new Promise(r => out.end(r))
 }
 
 /** The unrewritten module under node:wasi in a fresh process (cold, as `dcx run` is), wall time */

@@ -9,39 +9,12 @@
 //   running every shard itself (`--on local`); and, from each shard's time
 //   measured alone, what the ratio would be with a core per peer.
 // The machine's load average is reported: the daemons share its cores.
-import { spawn, spawnSync } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { ROOT, MiB, median, dcx, daemon } from './common.js'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const DCX = join(ROOT, 'bin/dcx')
-const MiB = 1 << 20
-const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
 const load = () => loadavg().map(x => x.toFixed(1)).join(' ')
-const { connectDaemon } = await import(join(ROOT, 'dist/api/client.js'))
-
-function dcx (args, repo) {
-  const r = spawnSync(DCX, args, { env: { ...process.env, DCX_PATH: repo }, maxBuffer: 64 * MiB })
-  if (r.status !== 0) throw new Error(`dcx ${args.join(' ')}: ${r.stderr}`)
-  return r.stdout.toString()
-}
-
-async function daemon (repo) {
-  const child = spawn(DCX, ['daemon'], { env: { ...process.env, DCX_PATH: repo }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', d => { out += d; if (/^ready$/m.test(out)) resolve() })
-    child.once('exit', code => reject(new Error(`daemon exited ${code}: ${out}`)))
-  })
-  return {
-    addr: /^listening on (\S+)$/m.exec(out)[1],
-    peerId: /^peer ID: (\S+)$/m.exec(out)[1],
-    api: await connectDaemon(join(repo, 'api.sock')),
-    stop: async () => { child.kill('SIGTERM'); await new Promise(r => child.once('exit', r)) }
-  }
-}
 
 /** Deterministic text from a 4000-word vocabulary */
 function text (seed, bytes) {

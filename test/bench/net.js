@@ -5,49 +5,19 @@
 // reading it itself, with the requesters' memory, and the same bytes fetched
 // by a plain Helia node from a dcx daemon and, for reference, from another
 // plain Helia node (test/helpers/plain-helia.js).
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { createCipheriv } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ROOT, DCX, MiB, median, dcx, daemon } from './common.js'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const DCX = join(ROOT, 'bin/dcx')
-const MiB = 1 << 20
-const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
-const { connectDaemon } = await import(join(ROOT, 'dist/api/client.js'))
 const { startPlainHelia } = await import(join(ROOT, 'test/helpers/plain-helia.js'))
 const { unixfs } = await import('@helia/unixfs')
 const { CID } = await import('multiformats/cid')
 // a stalled transfer (a peer that breaks the yamux spec) ends the run here
 const FETCH_TIMEOUT_MS = 180_000
-
-function dcx (args, repo) {
-  const r = spawnSync(DCX, args, { env: { ...process.env, DCX_PATH: repo } })
-  if (r.status !== 0) throw new Error(`dcx ${args.join(' ')}: ${r.stderr}`)
-  return r.stdout.toString()
-}
-
-async function daemon (repo) {
-  const t = performance.now()
-  // stderr passes through: a pipe nobody reads would block the daemon once full
-  const child = spawn(DCX, ['daemon'], { env: { ...process.env, DCX_PATH: repo }, stdio: ['ignore', 'pipe', 'inherit'] })
-  let out = ''
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', d => { out += d; if (/^ready$/m.test(out)) resolve() })
-    child.once('exit', code => reject(new Error(`daemon exited ${code}: ${out}`)))
-  })
-  const readyMs = performance.now() - t
-  return {
-    readyMs,
-    child,
-    addr: /^listening on (\S+)$/m.exec(out)[1],
-    peerId: /^peer ID: (\S+)$/m.exec(out)[1],
-    api: await connectDaemon(join(repo, 'api.sock')),
-    stop: async () => { child.kill('SIGTERM'); await new Promise(r => child.once('exit', r)) }
-  }
-}
 
 /** A plain Helia node serving `file` from memory, in a process of its own (the reference sender) */
 async function heliaPeer (file) {

@@ -8,18 +8,14 @@
 //   node test/bench/paths.js [--quick]
 import { spawn, spawnSync } from 'node:child_process'
 import { createCipheriv } from 'node:crypto'
-import { createWriteStream, readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ROOT, DCX, NODE, MiB, median, makeRandomFile, makeText } from './common.js'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const DCX = join(ROOT, 'bin/dcx')
-const NODE = join(ROOT, 'node_modules/node/bin/node')
 const WORDCOUNT = join(ROOT, 'wasm-jobs/wordcount.wasm')
-const MiB = 1 << 20
-const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
 const seconds = ms => `${(ms / 1000).toFixed(2)} s`
 const load = () => loadavg().map(x => x.toFixed(1)).join(' ')
 
@@ -63,38 +59,6 @@ function timed (cmd, args, env = {}) {
 }
 
 const dcx = async (args, repo) => await timed(DCX, args, { DCX_PATH: repo })
-
-/** Incompressible, deterministic bytes: AES-CTR keystream over zeros */
-async function makeBinary (path, size) {
-  const cipher = createCipheriv('aes-128-ctr', Buffer.alloc(16, 1), Buffer.alloc(16))
-  const zeros = Buffer.alloc(4 * MiB)
-  const fh = await open(path, 'w')
-  for (let left = size; left > 0; left -= zeros.length) await fh.write(cipher.update(zeros.subarray(0, Math.min(left, zeros.length))))
-  await fh.close()
-}
-
-/** Deterministic English-like text (as test/bench/jobs.js makes it): words from a fixed vocabulary, lines of 6-14 words */
-async function makeText (path, size) {
-  let state = 7
-  const rand = n => { state = (state * 1103515245 + 12345) % 2147483648; return state % n }
-  const syll = ['ka', 'ri', 'to', 'ne', 'sa', 'lo', 'mu', 'the', 'an', 'or', 'ist', 'ed', 'ing', 'wa', 'ter']
-  const vocab = Array.from({ length: 4000 }, () => Array.from({ length: 1 + rand(3) }, () => syll[rand(syll.length)]).join(''))
-  const out = createWriteStream(path)
-  let written = 0
-  while (written < size) {
-    let chunk = ''
-    while (chunk.length < MiB) {
-      const n = 6 + rand(9)
-      const words = []
-      for (let i = 0; i < n; i++) words.push(vocab[Math.min(rand(4000), rand(4000))])
-      chunk += words.join(' ') + '\n'
-    }
-    chunk = chunk.slice(0, Math.min(chunk.length, size - written))
-    written += chunk.length
-    if (!out.write(chunk)) await new Promise(resolve => out.once('drain', resolve))
-  }
-  await new Promise(resolve => out.end(resolve))
-}
 
 /**
  * A WASI command whose `_start` prints nothing (`printByte` false) or the
@@ -184,7 +148,7 @@ async function add (dir, quick) {
   const rounds = quick ? 1 : 3
   const file = join(dir, 'data.bin')
   process.stderr.write(`paths: writing ${size / MiB} MiB...\n`)
-  await makeBinary(file, size)
+  await makeRandomFile(file, size, 1)
   const haveOpenssl = spawnSync('openssl', ['version']).status === 0
   if (!haveOpenssl) process.stderr.write('paths: openssl not found: the add is not compared with it\n')
   const adds = []
@@ -211,7 +175,7 @@ async function add (dir, quick) {
   }
   // memory must not grow with the file: a quarter of it, once
   const small = join(dir, 'small.bin')
-  await makeBinary(small, size / 4)
+  await makeRandomFile(small, size / 4, 1)
   const smallRepo = join(dir, 'repo-add-small')
   await dcx(['init'], smallRepo)
   const smallPeak = (await dcx(['add', '-Q', small], smallRepo)).peakMiB

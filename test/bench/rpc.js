@@ -2,33 +2,14 @@
 // through a `dcx daemon`'s RPC, against `dcx add` of the same file in the same
 // run, alternated (each a cold process; the CIDs must agree); with the daemon's
 // peak RSS and the machine's load average (other work shares the cores).
-import { spawn, spawnSync } from 'node:child_process'
-import { createCipheriv } from 'node:crypto'
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ROOT, DCX, NODE, MiB, median, dcx, daemon, makeRandomFile } from './common.js'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const DCX = join(ROOT, 'bin/dcx')
-const NODE = join(ROOT, 'node_modules/node/bin/node')
 const CLIENT = join(ROOT, 'test/bench/rpc-add-client.js')
-const MiB = 1 << 20
-const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
-
-function dcx (args, repo) {
-  const r = spawnSync(DCX, args, { env: { ...process.env, DCX_PATH: repo } })
-  if (r.status !== 0) throw new Error(`dcx ${args.join(' ')}: ${r.stderr}`)
-  return r.stdout.toString()
-}
-
-async function makeFile (path, size) {
-  const cipher = createCipheriv('aes-128-ctr', Buffer.alloc(16, 5), Buffer.alloc(16))
-  const zeros = Buffer.alloc(4 * MiB)
-  const fh = await open(path, 'w')
-  for (let left = size; left > 0; left -= zeros.length) await fh.write(cipher.update(zeros.subarray(0, Math.min(left, zeros.length))))
-  await fh.close()
-}
 
 /** Run a command to completion; resolve with its wall time in ms and its stdout */
 function timed (cmd, args, env = {}) {
@@ -43,20 +24,6 @@ function timed (cmd, args, env = {}) {
   })
 }
 
-async function daemon (repo) {
-  const child = spawn(DCX, ['daemon'], { env: { ...process.env, DCX_PATH: repo }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', d => { out += d; if (/^ready$/m.test(out)) resolve() })
-    child.once('exit', code => reject(new Error(`daemon exited ${code}: ${out}`)))
-  })
-  return {
-    child,
-    url: `http://127.0.0.1:${/^RPC API server listening on \/ip4\/127\.0\.0\.1\/tcp\/(\d+)\/http$/m.exec(out)[1]}/api/v0`,
-    stop: async () => { child.kill('SIGTERM'); await new Promise(r => child.once('exit', r)) }
-  }
-}
-
 export async function rpcRows ({ quick }) {
   const dir = await mkdtemp(join(tmpdir(), 'dcx-bench-rpc-'))
   let d
@@ -65,7 +32,7 @@ export async function rpcRows ({ quick }) {
     dcx(['init'], repo)
     const size = 256 * MiB
     const file = join(dir, 'data.bin')
-    await makeFile(file, size)
+    await makeRandomFile(file, size, 5)
     d = await daemon(repo)
     const loadBefore = loadavg()[0]
     process.stderr.write(`rpc: ${size / MiB} MiB, dcx add and kubo-rpc-client add through the RPC, alternated...\n`)
@@ -78,11 +45,11 @@ export async function rpcRows ({ quick }) {
     }, 100)
     // one of each first: the page cache warm for both, and the blocks in the repo for both
     const want = (await timed(DCX, ['add', '-Q', file], { DCX_PATH: repo })).out
-    const got = (await timed(NODE, [CLIENT, d.url, file])).out
+    const got = (await timed(NODE, [CLIENT, d.rpc, file])).out
     if (got !== want) throw new Error(`the RPC's add gave ${got}, dcx add ${want}`)
     for (let i = 0; i < runs; i++) {
       adds.push((await timed(DCX, ['add', '-Q', file], { DCX_PATH: repo })).ms)
-      rpcs.push((await timed(NODE, [CLIENT, d.url, file])).ms)
+      rpcs.push((await timed(NODE, [CLIENT, d.rpc, file])).ms)
     }
     clearInterval(poll)
     const loadAfter = loadavg()[0]
