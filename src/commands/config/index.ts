@@ -6,12 +6,12 @@ import { configOp } from '../../ops/repo/config.js'
 
 export default class Config extends DcxCommand {
   static override summary = 'Get or set one key of the repo config, as `ipfs config`'
-  static override description = `Keys are dotted paths into config.json (Kubo's names where Kubo has the setting): listen, bootstrap, mdns, executor.*, Addresses.Gateway, Addresses.API, Gateway.NoFetch, Gateway.RetrievalTimeout, API.Authorizations, Peering.Peers. With only a key, prints its value (a string as it is, anything else as JSON). With a value, sets it: a string, or with --json the value parsed as JSON, or with --bool true/false. The new config is checked as a whole and written whole, or not at all; a running daemon uses it from its next start. With --json the answer is Kubo's {"Key","Value"}. \`dcx config show\` prints the whole config.`
+  static override description = `Keys are dotted paths into config.json (Kubo's names where Kubo has the setting): listen, bootstrap, mdns, executor.*, pinning.*, bulk, Addresses.Gateway, Addresses.API, Gateway.NoFetch, Gateway.RetrievalTimeout, API.Authorizations, Peering.Peers. With only a key, prints its value (a string as it is, anything else as JSON). With a value, sets it: a string, or with --json the value parsed as JSON, or with --bool true/false. The new config is checked as a whole and written whole, or not at all; a running daemon uses it from its next start. With --json the answer is Kubo's {"Key","Value"}. \`dcx config show\` prints the whole config.`
 
   static override examples = [
     '<%= config.bin %> config Addresses.Gateway',
     '<%= config.bin %> config Addresses.Gateway /ip4/127.0.0.1/tcp/8080',
-    '<%= config.bin %> config --json Peering.Peers \'[{"ID":"12D3KooW...","Addrs":["/ip4/10.0.0.2/tcp/4001"]}]\'',
+    '<%= config.bin %> config --json Peering.Peers \'[{"ID":"12D3KooW...","Addrs":["/ip4/127.0.0.1/tcp/4001"]}]\'',
     '<%= config.bin %> config --bool Gateway.NoFetch false'
   ]
 

@@ -1,7 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { RpcListenError } from '../../api/errors.js'
-import { parseHttpListen } from '../../api/http-listen.js'
+import { parseHttpListen } from '../../api/http-server.js'
 import { isLoopback, startRpc } from '../../api/rpc/server.js'
 import { apiSettings, ensureApiConfig } from '../../repo/api-config.js'
 import { RPC_COMMANDS } from './commands.js'
