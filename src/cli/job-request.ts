@@ -44,7 +44,7 @@ function parseModuleCid (text: string): ReturnType<typeof parseCid> {
 }
 
 /** A module given as a file (relative to `base`) or as the CID of a stored one; its default name (argv[0]) */
-async function moduleRef (text: string, base: string): Promise<Pick<JobRequest, 'module' | 'moduleCid' | 'name'>> {
+export async function moduleRef (text: string, base: string): Promise<Pick<JobRequest, 'module' | 'moduleCid' | 'name'>> {
   const path = resolve(base, text)
   if (await isFile(path)) return { module: Buffer.from(await readFile(path)).toString('base64'), name: moduleName(text) }
   const cid = parseModuleCid(text).toString()

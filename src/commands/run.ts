@@ -1,16 +1,13 @@
 import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../cli/base.js'
 import { JOB_EXIT, jobExitCode } from '../cli/errors.js'
-import { readFile } from 'node:fs/promises'
 import { inputCids } from '../cli/job-inputs.js'
-import { isFile } from '../cli/is-file.js'
 import { mapExitCode, mapReport } from '../cli/map-report.js'
-import { jobFromFile, jobFromFlags, LIMIT_FLAGS } from '../cli/job-request.js'
+import { jobFromFile, jobFromFlags, LIMIT_FLAGS, moduleRef } from '../cli/job-request.js'
+import type { JobRequest } from '../cli/job-request.js'
 import { progressBar, statusLine } from '../cli/progress.js'
-import { parseCid } from '../data/cid-path.js'
-import { InvalidArgumentError, LocalPathError } from '../errors.js'
-import { moduleName } from '../jobs/execute.js'
-import { formatSize, parseDuration, parseEnvFlag, parseInputFlag, parseLimit } from '../jobs/parse.js'
+import { InvalidArgumentError } from '../errors.js'
+import { formatSize, parseDuration, parseInputFlag } from '../jobs/parse.js'
 import { mapOp } from '../ops/jobs/map.js'
 import { catOp } from '../ops/data/cat.js'
 import { runOp } from '../ops/jobs/run.js'
@@ -19,7 +16,6 @@ import type { Progress } from '../cli/progress.js'
 import type { Session } from '../ops/session.js'
 import type { MapSummary } from '../ops/jobs/map.js'
 import type { RunSummary } from '../ops/jobs/run.js'
-import type { JobLimitName } from '../wasm/job-limits.js'
 import type { RemotePhase } from '../net/remote-run.js'
 import type { LimitHit } from '../wasm/index.js'
 
@@ -71,13 +67,8 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
   async run (): Promise<RunSummary | MapSummary> {
     const { args, flags, argv } = await this.parse(Run)
     if (flags.map || flags.reduce !== undefined) {
-      if (args.module === undefined || flags.file !== undefined) throw new InvalidArgumentError('--map takes a module argument, not a job file (-f)')
-      const limits: Partial<Record<JobLimitName, number>> = {}
-      for (const [name, knob] of LIMIT_FLAGS) {
-        const text = (flags as unknown as Record<string, string | undefined>)[knob.flag]
-        if (text !== undefined) limits[name] = parseLimit(knob, text)
-      }
-      return await this.runMap(args.module, (argv as string[]).slice(1), flags, limits)
+      if (flags.file !== undefined) throw new InvalidArgumentError('--map takes a module argument, not a job file (-f)')
+      return await this.runMap(await jobFromFlags(args.module, flags, (argv as string[]).slice(1)), flags)
     }
     const session = this.session(flags.repo)
     const job = flags.file !== undefined ? await jobFromFile(flags.file, args.module, flags) : await jobFromFlags(args.module, flags, (argv as string[]).slice(1))
@@ -141,24 +132,21 @@ Exit codes: 0 the job exited 0; 3 it exited non-zero; 4 out of fuel; 5 call stac
   }
 
   /** `--map [--reduce]`: one input directory, a shard per entry */
-  private async runMap (moduleArg: string, jobArgs: string[], flags: Record<string, any>, limits: Partial<Record<JobLimitName, number>>): Promise<MapSummary> {
+  private async runMap (job: JobRequest, flags: Record<string, any>): Promise<MapSummary> {
     if (flags.map !== true) throw new InvalidArgumentError('--reduce goes with --map: it runs over the results of the map\'s shards')
     const inputs = (flags.input ?? []).map(parseInputFlag)
     if (inputs.length !== 1 || inputs[0].path !== undefined) throw new InvalidArgumentError('--map takes exactly one --input, a directory whose entries are the shards (no mount path: each shard mounts at /inputs)')
     if (flags.publish !== undefined) throw new InvalidArgumentError('--publish does not go with --map yet: publish the run\'s output with `dcx name publish`')
-    const moduleInput = async (text: string, moduleArgs: string[]): Promise<{ module?: string, moduleCid?: string, name: string, args: string[] }> => await isFile(text)
-      ? { module: Buffer.from(await readFile(text)).toString('base64'), name: moduleName(text), args: moduleArgs }
-      : { moduleCid: parseModuleCid(text).toString(), name: parseModuleCid(text).toString(), args: moduleArgs }
     const bar = this.jsonEnabled() ? undefined : progressBar('shards', undefined, 'shards')
     let summary: MapSummary
     try {
       summary = await this.session(flags.repo).run(mapOp, {
-        map: await moduleInput(moduleArg, jobArgs),
+        map: { module: job.module, moduleCid: job.moduleCid, name: job.name, args: job.args },
         input: inputs[0].cid.toString(),
-        env: (flags.env ?? []).map(parseEnvFlag),
-        limits,
-        seed: flags.seed,
-        reduce: flags.reduce !== undefined ? await moduleInput(flags.reduce, flags['reduce-arg'] ?? []) : undefined,
+        env: job.env,
+        limits: job.limits,
+        seed: job.seed,
+        reduce: flags.reduce !== undefined ? { ...await moduleRef(flags.reduce, process.cwd()), args: flags['reduce-arg'] ?? [] } : undefined,
         force: flags.force,
         timeoutMs: parseDuration(flags.timeout ?? `${DEFAULT_TIMEOUT_MS}ms`),
         on: flags.on,
@@ -251,13 +239,5 @@ function remotePhaseText (p: RemotePhase): string {
     case 'finding': return 'finding peers that hold the inputs...'
     case 'running': return `running on ${p.peers.join(', ')}...`
     case 'fetching': return `fetching output ${p.output} from ${p.peer}...`
-  }
-}
-
-function parseModuleCid (text: string): ReturnType<typeof parseCid> {
-  try {
-    return parseCid(text)
-  } catch {
-    throw new LocalPathError(text, 'no such file, and not a CID either: pass a .wasm file or the CID of a stored module')
   }
 }
