@@ -10,7 +10,7 @@ import { ADDED_LOCALS, ADDED_NESTING } from './additions.js'
 import { emitCharge, emitLengthCharge, emitStore, exactVariantDelta, type FuelIndices } from './fuel.js'
 import { emitCanonF32, emitCanonF32x4, emitCanonF64, emitCanonF64x2, SINK } from './nan.js'
 import { skipImmediate, VALTYPE_SLOTS } from './immediates.js'
-import { emitInlined, INLINE_MAX_PARAMS, InlineLocals, type InlineLeaf } from './inline.js'
+import { emitInlined, INLINE_MAX_PARAMS, InlineLocals, type InlineLeaves } from './inline.js'
 import { emitStackEnter, emitStackLeave } from './stack.js'
 
 /** What the body rewriter needs to know about the module */
@@ -37,7 +37,7 @@ export interface ModuleContext {
    * bodies (inline.ts), and the exact variant's context, used to measure a
    * body of that variant when inlining made the two differ in shape.
    */
-  inline?: Map<number, InlineLeaf>
+  inline?: InlineLeaves
   exact?: ModuleContext
 }
 
@@ -330,8 +330,8 @@ export function rewriteBody (ctx: ModuleContext, funcIndex: number, start: numbe
         pop(ctx.typeParams[t]); push(ctx.typeResults[t])
         // still a call for the frame: the caller is counted as it is in the exact variant
         calls++
-        const leaf = leaves?.get(f)
-        if (leaf !== undefined) {
+        const leafCost = leaves?.get(f) ?? -1
+        if (leafCost >= 0) {
           // The callee's body takes the call's place and starts a run whose
           // check sees what the callee's entry check saw: the fuel after the
           // callee's cost, before the rest of the run's (see emitCharge).
@@ -340,11 +340,11 @@ export function rewriteBody (ctx: ModuleContext, funcIndex: number, start: numbe
           copyFrom = r.pos
           closeSegment()
           segStart = w.len
-          segCost = leaf.cost
+          segCost = leafCost
           segCheck = true
           segReload = false
-          segCheckAt = leaf.cost
-          emitInlined(w, bytes, leaf, inlineLocals)
+          segCheckAt = leafCost
+          emitInlined(w, bytes, leaves!, f, inlineLocals)
           inlined++
           break
         }

@@ -28,17 +28,6 @@ export const INLINE_MAX_BODY_BYTES = 48
 /** Callees with more params than this are called, not inlined */
 export const INLINE_MAX_PARAMS = 4
 
-/** A function whose body the fast variant copies into its callers */
-export interface InlineLeaf {
-  /** [codeStart, codeEnd) of its instructions in the module's bytes, without the final `end` */
-  codeStart: number
-  codeEnd: number
-  /** The value type of each param */
-  params: Uint8Array
-  /** The fuel its body costs, charged once at its entry */
-  cost: number
-}
-
 const SCALAR = new Set<number>([ValType.i32, ValType.i64, ValType.f32, ValType.f64])
 
 /** The fixed cost of a body that qualifies, or -1 */
@@ -61,26 +50,54 @@ function leafCost (bytes: Uint8Array, start: number, end: number): number {
 
 /**
  * The defined functions of a validated module that the fast variant inlines,
- * by function index. Reads each small body once; costs nothing per large one.
+ * and what each costs. One number per function, so a module of a million
+ * functions costs 4 MB here; reads each small body once, no large one.
  */
-export function findInlineLeaves (m: ParsedModule): Map<number, InlineLeaf> {
-  const leaves = new Map<number, InlineLeaf>()
-  const bytes = m.bytes
-  for (let i = 0; i < m.bodyStart.length; i++) {
-    const start = m.bodyStart[i]
-    const end = m.bodyEnd[i]
-    if (end - start > INLINE_MAX_BODY_BYTES || bytes[start] !== 0) continue // declared locals
-    const f = m.importedFuncs + i
-    const t = m.funcTypes[f]
-    const nParams = m.typeParams[t]
-    if (nParams > INLINE_MAX_PARAMS) continue
-    const params = bytes.subarray(m.typeAt[t] + 2, m.typeAt[t] + 2 + nParams) // form, count < 128, types
-    if (![...params].every(p => SCALAR.has(p))) continue
-    const cost = leafCost(bytes, start + 1, end)
-    if (cost < 0) continue
-    leaves.set(f, { codeStart: start + 1, codeEnd: end - 1, params: params.slice(), cost })
+export class InlineLeaves {
+  /** Per defined function, the fuel its body costs (charged once, at entry), or -1 if it is called, not inlined */
+  private readonly cost: Int32Array
+  /** Param types of the last leaf asked for, and their count */
+  readonly params = new Uint8Array(INLINE_MAX_PARAMS)
+  paramCount = 0
+
+  constructor (private readonly m: ParsedModule) {
+    const bytes = m.bytes
+    const n = m.bodyStart.length
+    this.cost = new Int32Array(n).fill(-1)
+    for (let i = 0; i < n; i++) {
+      const start = m.bodyStart[i]
+      const end = m.bodyEnd[i]
+      if (end - start > INLINE_MAX_BODY_BYTES || bytes[start] !== 0) continue // or declared locals
+      const t = m.funcTypes[m.importedFuncs + i]
+      const nParams = m.typeParams[t]
+      if (nParams > INLINE_MAX_PARAMS) continue
+      let scalar = true
+      // form, a one-byte param count (at most INLINE_MAX_PARAMS), the types
+      for (let j = 0; j < nParams; j++) if (!SCALAR.has(bytes[m.typeAt[t] + 2 + j])) scalar = false
+      if (scalar) this.cost[i] = leafCost(bytes, start + 1, end)
+    }
   }
-  return leaves
+
+  /** How many functions are inlined */
+  get count (): number {
+    let n = 0
+    for (const c of this.cost) if (c >= 0) n++
+    return n
+  }
+
+  /** The cost of function `f` if it is inlined (and its params in `params`), else -1 */
+  get (f: number): number {
+    const i = f - this.m.importedFuncs
+    if (i < 0 || i >= this.cost.length || this.cost[i] < 0) return -1
+    const t = this.m.funcTypes[f]
+    this.paramCount = this.m.typeParams[t]
+    for (let j = 0; j < this.paramCount; j++) this.params[j] = this.m.bytes[this.m.typeAt[t] + 2 + j]
+    return this.cost[i]
+  }
+
+  /** [start, end) of function `f`'s instructions, without its final `end` */
+  codeStart (f: number): number { return this.m.bodyStart[f - this.m.importedFuncs] + 1 }
+  codeEnd (f: number): number { return this.m.bodyEnd[f - this.m.importedFuncs] - 1 }
 }
 
 /**
@@ -111,34 +128,36 @@ export class InlineLocals {
 }
 
 /**
- * Writes a leaf's body in place of a call to it: its arguments, on the
- * operand stack, go to scratch locals, then its instructions follow with
- * their local indices moved to those locals. Leaves its results on the stack,
- * as the call did.
+ * Writes leaf `f`'s body in place of a call to it (after `leaves.get(f)`
+ * said it is one): its arguments, on the operand stack, go to scratch
+ * locals, then its instructions follow with their local indices moved to
+ * those locals. Leaves its results on the stack, as the call did.
  */
-export function emitInlined (w: Writer, bytes: Uint8Array, leaf: InlineLeaf, locals: InlineLocals): void {
-  const at = new Array<number>(leaf.params.length)
-  const seen = new Map<number, number>()
-  for (let j = 0; j < leaf.params.length; j++) {
-    const t = leaf.params[j]
-    const k = seen.get(t) ?? 0
-    seen.set(t, k + 1)
-    at[j] = locals.index(t, k)
+export function emitInlined (w: Writer, bytes: Uint8Array, leaves: InlineLeaves, f: number, locals: InlineLocals): void {
+  const n = leaves.paramCount
+  for (let j = 0; j < n; j++) {
+    let k = 0
+    for (let i = 0; i < j; i++) if (leaves.params[i] === leaves.params[j]) k++
+    LOCAL_AT[j] = locals.index(leaves.params[j], k)
   }
-  for (let j = leaf.params.length - 1; j >= 0; j--) { w.byte(0x21); w.u32(at[j]) }
-  const r = new Reader(bytes, leaf.codeStart, leaf.codeEnd)
+  for (let j = n - 1; j >= 0; j--) { w.byte(0x21); w.u32(LOCAL_AT[j]) }
+  const end = leaves.codeEnd(f)
+  const r = new Reader(bytes, leaves.codeStart(f), end)
   let copyFrom = r.pos
-  while (r.pos < leaf.codeEnd) {
+  while (r.pos < end) {
     const opStart = r.pos
     const op = bytes[r.pos++]
-    if (op >= 0x20 && op <= 0x22) {
+    if (op >= 0x20 && op <= 0x22) { // local.get, local.set, local.tee
       const local = r.u32()
       w.bytes(bytes, copyFrom, opStart)
-      w.byte(op); w.u32(at[local])
+      w.byte(op); w.u32(LOCAL_AT[local])
       copyFrom = r.pos
     } else {
       skipImmediate(r, IMM[op], opStart)
     }
   }
-  w.bytes(bytes, copyFrom, leaf.codeEnd)
+  w.bytes(bytes, copyFrom, end)
 }
+
+/** Where each param of the leaf being inlined lives in the caller */
+const LOCAL_AT = new Int32Array(INLINE_MAX_PARAMS)

@@ -7,7 +7,7 @@ import { SECTION_RANK, SectionId, ValType, sectionOf, sectionsOf, type ParsedMod
 import { V8_LIMITS } from '../limits.js'
 import { ADDED_FUNCTIONS, ADDED_GLOBALS, planTypes } from './additions.js'
 import { rewriteBody, Scratch, type ModuleContext } from './body.js'
-import { findInlineLeaves } from './inline.js'
+import { InlineLeaves } from './inline.js'
 import { emitGrowHelperBody, emitTrapHelperBody } from './memory.js'
 
 /** Bytes of a section's payload after its leading count, and that count */
@@ -75,8 +75,11 @@ function instrument (m: ParsedModule, memoryPages: number, exactFuel: boolean, s
     scratch: new Scratch()
   }
   if (speedUps) {
-    ctx.inline = findInlineLeaves(m)
-    ctx.exact = { ...ctx, exactFuel: true, scratch: new Scratch(), inline: undefined }
+    const leaves = new InlineLeaves(m)
+    if (leaves.count > 0) {
+      ctx.inline = leaves
+      ctx.exact = { ...ctx, exactFuel: true, scratch: new Scratch(), inline: undefined }
+    }
   }
   const padding = speedUps ? paddingFunctions(m) : 0
   const trapGlobal = nGlobals + 2
