@@ -48,7 +48,6 @@ SIMD_SINK[32] = 1; SIMD_SINK[34] = 2 // f32x4.replace_lane f64x2.replace_lane
 const CLEAN = new Uint8Array(256)
 for (const op of [0x2a, 0x2b, 0x43, 0x44, 0xb2, 0xb3, 0xb4, 0xb5, 0xb7, 0xb8, 0xb9, 0xba, 0xbe, 0xbf]) CLEAN[op] = 1
 
-
 /**
  * Working memory reused across the bodies of one module (a module has
  * thousands of them), all in typed arrays: a body of n bytes needs at most

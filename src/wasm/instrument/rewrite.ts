@@ -199,11 +199,11 @@ function paddingFunctions (m: ParsedModule): number {
   const n = m.bodyStart.length
   let small = 0
   for (let i = 0; i < n; i++) if (m.bodyEnd[i] - m.bodyStart[i] < V8_SMALL_FUNCTION_BYTES) small++
-  if (small === 0 || small === n) return 0
+  if (small === 0) return 0
   // Counted as if no body stayed small (a few tiny ones do: the share comes
   // out a little above the original's, which only loosens V8's budget a bit):
   // (helpers + p) / (n + helpers + p) >= small / n
   const helpers = ADDED_FUNCTIONS
-  const p = Math.ceil((small * (n + helpers) - n * helpers) / (n - small))
+  const p = small === n ? n : Math.ceil((small * (n + helpers) - n * helpers) / (n - small))
   return Math.max(0, Math.min(p, n, V8_LIMITS.functions - n - helpers))
 }
