@@ -84,9 +84,10 @@ function rewrite (original: Uint8Array, pages: number): Uint8Array {
 /**
  * Revision of the rewrite within one runtime ABI version, in the cache key:
  * a rewrite that changes its output without changing results (2: the limits-
- * hit global) must not be served an older rewrite from a repo's cache.
+ * hit global; 3: inlined leaf calls and padding in the fast variant) must
+ * not be served an older rewrite from a repo's cache.
  */
-const REWRITE_REVISION = 2
+const REWRITE_REVISION = 3
 
 const memoryCache = new Map<string, PreparedModule>()
 const MEMORY_CACHE_ENTRIES = 16

@@ -119,8 +119,11 @@ describe('bodies are checked as they are rewritten', () => {
     for (let i = 0; i < 2000; i++) { w.byte(0x41); w.byte(0); w.byte(0x0d); w.byte(0) }
     w.byte(0x0b)
   }
-  // 2000 calls: the fast variant stores fuel to the global before each
+  // 2000 calls: the fast variant stores fuel to the global before each (to
+  // a function with a loop, which the fast variant calls rather than inlines)
   const calls: Emit = w => { for (let i = 0; i < 2000; i++) { w.byte(0x10); w.byte(1) } }
+  const loop: Emit = w => { w.byte(0x03); w.byte(0x40); w.byte(0x0b) }
+  const callee = { type: 0, body: loop }
   const cases: Array<[string, Emit, 'fast' | 'exact']> = [
     ['branches make the exact-fuel variant the larger', branches, 'exact'],
     ['calls make the fast variant the larger', calls, 'fast']
@@ -131,7 +134,7 @@ describe('bodies are checked as they are rewritten', () => {
   }
   for (const [name, code, larger] of cases) {
     it(`a body that grows to exactly V8's function size limit runs in both fuel variants, one byte more is refused (${name})`, async () => {
-      const body = (padding: number): Uint8Array => command({ start: { body: w => { code(w); nops(padding)(w) } }, funcs: [{ type: 0 }] })
+      const body = (padding: number): Uint8Array => command({ start: { body: w => { code(w); nops(padding)(w) } }, funcs: [callee] })
       const base = rewrittenSizes(body(0))
       const smaller = larger === 'fast' ? 'exact' : 'fast'
       expect(base[larger]).toBeGreaterThan(base[smaller])
@@ -148,6 +151,23 @@ describe('bodies are checked as they are rewritten', () => {
       expect(() => instrumentModule(validateModule(over, 16 * 65536), 16, true)).toThrow(tooLarge(over, V8_LIMITS.functionSize + 1))
     })
   }
+
+  it('a body that inlining would push over the limit is rewritten without inlining, as before', () => {
+    // 200,000 calls to a 43-byte leaf: about 3 MB called, 12 MB inlined
+    const sites = 200_000
+    const leaf: Emit = w => { w.byte(0x41); w.byte(1); for (let i = 0; i < 13; i++) { w.byte(0x41); w.byte(1); w.byte(0x6a) } }
+    const bytes = command({
+      types: 1,
+      start: { body: w => { for (let i = 0; i < sites; i++) { w.byte(0x10); w.byte(1); w.byte(0x1a) } } },
+      funcs: [{ type: 1, body: leaf }]
+    })
+    const rewritten = instrumentModule(validateModule(bytes, 16 * 65536), 16)
+    const m = parseModule(rewritten)
+    const size = m.bodyEnd[0] - m.bodyStart[0]
+    expect(size).toBeLessThan(V8_LIMITS.functionSize)
+    expect(size).toBeLessThan(20 * sites) // the calls stayed calls
+    expect(WebAssembly.validate(rewritten)).toBe(true)
+  })
 
   it(`nesting: ${MAX_NESTING - 1} blocks run, one more is refused with the limit and why`, async () => {
     await runs(command({ start: { body: nestedBlocks(MAX_NESTING - 1) } }))

@@ -8,7 +8,9 @@ import {
 import { MAX_JOB_NESTING, MAX_NESTING, V8_LIMITS } from '../limits.js'
 import { ADDED_LOCALS, ADDED_NESTING } from './additions.js'
 import { emitCharge, emitLengthCharge, emitStore, exactVariantDelta, type FuelIndices } from './fuel.js'
-import { emitCanonF32, emitCanonF32x4, emitCanonF64, emitCanonF64x2 } from './nan.js'
+import { emitCanonF32, emitCanonF32x4, emitCanonF64, emitCanonF64x2, SINK } from './nan.js'
+import { skipImmediate, VALTYPE_SLOTS } from './immediates.js'
+import { emitInlined, INLINE_MAX_PARAMS, InlineLocals, type InlineLeaves } from './inline.js'
 import { emitStackEnter, emitStackLeave } from './stack.js'
 
 /** What the body rewriter needs to know about the module */
@@ -30,30 +32,21 @@ export interface ModuleContext {
   blockTypes: Int32Array
   /** Working memory shared by the module's bodies */
   scratch: Scratch
+  /**
+   * Fast variant only: the leaf functions whose calls are replaced by their
+   * bodies (inline.ts), and the exact variant's context, used to measure a
+   * body of that variant when inlining made the two differ in shape.
+   */
+  inline?: InlineLeaves
+  exact?: ModuleContext
 }
 
-/**
- * Scalar NaNs are canonicalized where their bits could be seen, not after
- * every operation: a float's bits are only observable when it is stored to
- * memory, reinterpreted as an integer, gives its sign to copysign, or enters
- * a SIMD vector. Everything else (arithmetic, comparisons, conversions to
- * integers, moves through locals, calls and blocks) is blind to payload and
- * sign. Values straight from a load, a constant or an integer conversion are
- * known clean and are stored untouched; anything else that reaches a sink is
- * canonicalized there. Each entry is the sink's float type (1 f32, 2 f64).
- */
-const SINK = new Uint8Array(256)
-SINK[0x38] = 1; SINK[0x39] = 2 // f32.store f64.store
-SINK[0xbc] = 1; SINK[0xbd] = 2 // i32.reinterpret_f32 i64.reinterpret_f64
-SINK[0x98] = 1; SINK[0xa6] = 2 // copysign takes the sign of the top operand
 const SIMD_SINK = new Uint8Array(256)
 SIMD_SINK[19] = 1; SIMD_SINK[20] = 2 // f32x4.splat f64x2.splat
 SIMD_SINK[32] = 1; SIMD_SINK[34] = 2 // f32x4.replace_lane f64x2.replace_lane
 /** Producers whose float result is clean: loads, constants, conversions from integers */
 const CLEAN = new Uint8Array(256)
 for (const op of [0x2a, 0x2b, 0x43, 0x44, 0xb2, 0xb3, 0xb4, 0xb5, 0xb7, 0xb8, 0xb9, 0xba, 0xbe, 0xbf]) CLEAN[op] = 1
-
-const VALTYPE_SLOTS: Record<number, number> = { 0x7f: 1, 0x7e: 1, 0x7d: 1, 0x7c: 1, 0x7b: 2, 0x70: 1, 0x6f: 1 }
 
 /**
  * Working memory reused across the bodies of one module (a module has
@@ -63,8 +56,17 @@ const VALTYPE_SLOTS: Record<number, number> = { 0x7f: 1, 0x7e: 1, 0x7d: 1, 0x7c:
 export class Scratch {
   /** The body's rewritten code, before the fuel charges are put in */
   code = new Writer(1 << 16)
-  /** Per straight-line run, two entries: where it starts in `code`, and its cost * 4 + its flags */
-  segs = new IntList(2 * 256)
+  /**
+   * Per straight-line run, three entries: where it starts in `code`, its
+   * cost * 4 + its flags, and how much of the cost comes after its check
+   */
+  segs = new IntList(3 * 256)
+  /** Locals for the params of inlined callees */
+  inlineLocals = new InlineLocals()
+  /** Where a body of the other variant is written to be measured */
+  measure = new Writer(1 << 10)
+  /** The size of the last body written */
+  size = 0
   /** Per open block, four entries: its kind (| TARGETED), operand height at entry, params, results */
   ctl = new IntList(4 * 64)
   /** Per operand-stack slot: the value may be a NaN with machine-dependent bits */
@@ -145,10 +147,13 @@ export function rewriteBody (ctx: ModuleContext, funcIndex: number, start: numbe
   let segCost = 0
   let segCheck = true
   let segReload = true
+  /** The run's cost up to its check: all of it, but for a run that starts with an inlined callee (its cost) */
+  let segCheckAt = -1
   const closeSegment = (): void => {
     if (segCost !== 0 || segCheck || segReload) {
       // a run's cost is at most its body's size, far below 2^29
       segs.push(segStart); segs.push(segCost * 4 + (segCheck ? SEG_CHECK : 0) + (segReload ? SEG_RELOAD : 0))
+      segs.push(segCheckAt < 0 ? 0 : segCost - segCheckAt)
     }
   }
 
@@ -165,12 +170,21 @@ export function rewriteBody (ctx: ModuleContext, funcIndex: number, start: numbe
     segCost = 0
     segCheck = check
     segReload = reload
+    segCheckAt = -1
   }
 
   let h = 0
   let maxH = 0
   let depth = 0
   let calls = 0
+  /** Calls replaced by the callee's body (fast variant) */
+  let inlined = 0
+  const inlineLocals = s.inlineLocals
+  inlineLocals.reset(base + ADDED_LOCALS.length)
+  // the scratch locals must keep the body within V8's limit on locals
+  const leaves = !ctx.exactFuel && nParams + nLocals + ADDED_LOCALS.length + INLINE_MAX_PARAMS * 4 <= V8_LIMITS.functionLocals
+    ? ctx.inline
+    : undefined
   let ctlBase = 0
   const ctl = s.ctl
   ctl.length = 0
@@ -309,12 +323,31 @@ export function rewriteBody (ctx: ModuleContext, funcIndex: number, start: numbe
         break
       case Kind.Unreachable: h = ctlBase; boundary(false); break
       case Kind.Call: {
-        if (!ctx.exactFuel) { flush(opStart); emitStore(w, fuel) }
         const f = r.u32()
         if (f >= ctx.funcTypes.length) throw malformed(opStart, `call to function ${f}, which does not exist`)
         const t = ctx.funcTypes[f]
         pop(ctx.typeParams[t]); push(ctx.typeResults[t])
+        // still a call for the frame: the caller is counted as it is in the exact variant
         calls++
+        const leafCost = leaves?.get(f) ?? -1
+        if (leafCost >= 0) {
+          // The callee's body takes the call's place and starts a run whose
+          // check sees what the callee's entry check saw: the fuel after the
+          // callee's cost, before the rest of the run's (see emitCharge).
+          // Nothing in between stores fuel or can observe the counter.
+          flush(opStart)
+          copyFrom = r.pos
+          closeSegment()
+          segStart = w.len
+          segCost = leafCost
+          segCheck = true
+          segReload = false
+          segCheckAt = leafCost
+          emitInlined(w, bytes, leaves!, f, inlineLocals)
+          inlined++
+          break
+        }
+        if (!ctx.exactFuel) { flush(opStart); emitStore(w, fuel) }
         boundary(false, true)
         break
       }
@@ -344,73 +377,44 @@ export function rewriteBody (ctx: ModuleContext, funcIndex: number, start: numbe
     // locals: the originals, then our scratch locals
     const groups = new Reader(bytes, start, localsEnd)
     const n = groups.u32()
-    out.u32(n + ADDED_LOCALS.length)
+    const extra = inlineLocals.types
+    out.u32(n + ADDED_LOCALS.length + extra.length)
     out.bytes(bytes, groups.pos, localsEnd)
     for (const t of ADDED_LOCALS) { out.byte(1); out.byte(t) }
+    for (const t of extra) { out.byte(1); out.byte(t) }
     let prev = from
     let costCharges = 0
     const code = w.buf
     const seg = segs.data
-    for (let i = 0; i < segs.length; i += 2) {
+    for (let i = 0; i < segs.length; i += 3) {
       const pos = seg[i]
       const cost = seg[i + 1] >>> 2
       out.bytes(code, prev, pos)
-      emitCharge(out, fuel, cost, (seg[i + 1] & SEG_CHECK) !== 0, (seg[i + 1] & SEG_RELOAD) !== 0, ctx.exactFuel)
+      emitCharge(out, fuel, cost, (seg[i + 1] & SEG_CHECK) !== 0, (seg[i + 1] & SEG_RELOAD) !== 0, ctx.exactFuel, seg[i + 2])
       if (cost !== 0) costCharges++
       prev = pos
     }
     out.bytes(code, prev, w.len)
     const size = out.endSized(at)
-    // the fast variant stores fuel before every call and on the way out
-    const delta = exactVariantDelta(fuel, costCharges, calls + 1)
-    const other = ctx.exactFuel ? size - delta : size + delta
+    s.size = size
+    let other: number
+    if (inlined === 0) {
+      // the fast variant stores fuel before every call and on the way out
+      const delta = exactVariantDelta(fuel, costCharges, calls + 1)
+      other = ctx.exactFuel ? size - delta : size + delta
+    } else {
+      // inlining changed the body's runs: write the exact variant to measure
+      // it (it checks itself, and the fast variant without inlining, against
+      // the limit, as the rewrite without inlining would have)
+      const exact = ctx.exact!
+      const m = exact.scratch.measure
+      m.len = 0
+      rewriteBody(exact, funcIndex, start, end, typeIndex, m)
+      other = exact.scratch.size
+    }
     if (size > V8_LIMITS.functionSize || other > V8_LIMITS.functionSize) {
       throw bodyTooLarge(funcIndex, end - start, Math.max(size, other))
     }
     return other
-  }
-}
-
-function skipImmediate (r: Reader, imm: number, at: number): void {
-  switch (imm) {
-    case Imm.None: return
-    case Imm.Idx: r.u32(); return
-    case Imm.I32: r.skipLeb(5); return
-    case Imm.I64: r.skipLeb(10); return
-    case Imm.F32: r.skip(4); return
-    case Imm.F64: r.skip(8); return
-    case Imm.MemArg: {
-      const align = r.u32()
-      if ((align & 0x40) !== 0) throw new ModuleRejectedError(`a memory access at offset ${at}`, 'names a memory index: multiple memories are not supported')
-      r.u32()
-      return
-    }
-    case Imm.MemArgLane: {
-      const align = r.u32()
-      if ((align & 0x40) !== 0) throw new ModuleRejectedError(`a memory access at offset ${at}`, 'names a memory index: multiple memories are not supported')
-      r.u32(); r.skip(1)
-      return
-    }
-    case Imm.MemIdx:
-      if (r.u32() !== 0) throw new ModuleRejectedError(`a memory instruction at offset ${at}`, 'names memory index > 0: multiple memories are not supported')
-      return
-    case Imm.TwoIdx: r.u32(); r.u32(); return
-    case Imm.CallIndirect: r.u32(); r.u32(); return
-    case Imm.SelectT: {
-      const n = r.u32()
-      for (let i = 0; i < n; i++) {
-        const t = r.byte()
-        if (VALTYPE_SLOTS[t] === undefined) throw new ModuleRejectedError(`select at offset ${at}`, 'uses a typed reference, which dcx does not run')
-      }
-      return
-    }
-    case Imm.RefType: {
-      const t = r.byte()
-      if (t !== 0x70 && t !== 0x6f) throw new ModuleRejectedError(`ref.null at offset ${at}`, 'uses a typed reference, which dcx does not run')
-      return
-    }
-    case Imm.V128: r.skip(16); return
-    case Imm.Lane: r.skip(1); return
-    default: throw malformed(at, 'unexpected immediate')
   }
 }

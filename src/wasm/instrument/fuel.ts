@@ -38,9 +38,9 @@ export function emitStore (w: Writer, ix: FuelIndices): void {
  * trap anywhere leaves the global exact; the fast variant stores only before
  * calls and on the way out (a trapping run is re-run with the exact variant).
  */
-export function emitCharge (w: Writer, ix: FuelIndices, cost: number, check: boolean, reload: boolean, store: boolean): void {
+export function emitCharge (w: Writer, ix: FuelIndices, cost: number, check: boolean, reload: boolean, store: boolean, after = 0): void {
   if (cost === 0 && !reload) {
-    if (check) { w.byte(0x20); w.u32(ix.fuel); emitTrapIfNegative(w, ix) }
+    if (check) { w.byte(0x20); w.u32(ix.fuel); emitTrapIfNegative(w, ix, after) }
     return
   }
   if (reload) { w.byte(0x23); w.u32(ix.fuelGlobal) } else { w.byte(0x20); w.u32(ix.fuel) }
@@ -56,7 +56,7 @@ export function emitCharge (w: Writer, ix: FuelIndices, cost: number, check: boo
   }
   if (check) {
     w.byte(0x20); w.u32(ix.fuel)
-    emitTrapIfNegative(w, ix)
+    emitTrapIfNegative(w, ix, after)
   }
 }
 
@@ -82,8 +82,9 @@ export function exactVariantDelta (ix: FuelIndices, costCharges: number, stores:
   return costCharges * (exact - fast) - stores * probe.len
 }
 
-function emitTrapIfNegative (w: Writer, ix: FuelIndices): void {
-  w.byte(0x42); w.byte(0) // i64.const 0
+/** `if (fuel + after < 0) outOfFuel()`, as `fuel < -after`: the check before the last `after` of a charge */
+function emitTrapIfNegative (w: Writer, ix: FuelIndices, after = 0): void {
+  w.byte(0x42); w.s64(-after) // i64.const; 0 is one byte 0, as it always was
   w.byte(0x53) // i64.lt_s
   w.byte(0x04); w.byte(0x40) // if
   w.byte(0x10); w.u32(ix.outOfFuel)

@@ -39,3 +39,18 @@ export function emitCanonF32 (w: Writer, l: NanLocals): void { canonicalScalar(w
 export function emitCanonF64 (w: Writer, l: NanLocals): void { canonicalScalar(w, l.f64, 0x44, F64_CANON, 0x61) }
 export function emitCanonF32x4 (w: Writer, l: NanLocals): void { canonicalVector(w, l.v128, F32_CANON, 4, 65) }
 export function emitCanonF64x2 (w: Writer, l: NanLocals): void { canonicalVector(w, l.v128, F64_CANON, 2, 71) }
+
+/**
+ * Scalar NaNs are canonicalized where their bits could be seen, not after
+ * every operation: a float's bits are only observable when it is stored to
+ * memory, reinterpreted as an integer, gives its sign to copysign, or enters
+ * a SIMD vector. Everything else (arithmetic, comparisons, conversions to
+ * integers, moves through locals, calls and blocks) is blind to payload and
+ * sign. Values straight from a load, a constant or an integer conversion are
+ * known clean and are stored untouched; anything else that reaches a sink is
+ * canonicalized there. Each entry is the sink's float type (1 f32, 2 f64).
+ */
+export const SINK = new Uint8Array(256)
+SINK[0x38] = 1; SINK[0x39] = 2 // f32.store f64.store
+SINK[0xbc] = 1; SINK[0xbd] = 2 // i32.reinterpret_f32 i64.reinterpret_f64
+SINK[0x98] = 1; SINK[0xa6] = 2 // copysign takes the sign of the top operand

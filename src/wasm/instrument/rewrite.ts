@@ -7,6 +7,7 @@ import { SECTION_RANK, SectionId, ValType, sectionOf, sectionsOf, type ParsedMod
 import { V8_LIMITS } from '../limits.js'
 import { ADDED_FUNCTIONS, ADDED_GLOBALS, planTypes } from './additions.js'
 import { rewriteBody, Scratch, type ModuleContext } from './body.js'
+import { InlineLeaves } from './inline.js'
 import { emitGrowHelperBody, emitTrapHelperBody } from './memory.js'
 
 /** Bytes of a section's payload after its leading count, and that count */
@@ -42,6 +43,19 @@ function moduleTooLarge (size: number | undefined): ModuleRejectedError {
  * limits (a body, the whole module).
  */
 export function instrumentModule (m: ParsedModule, memoryPages: number, exactFuel = false): Uint8Array {
+  if (exactFuel) return instrument(m, memoryPages, true, false)
+  try {
+    return instrument(m, memoryPages, false, true)
+  } catch (err) {
+    // Inlining and padding only make a fast variant faster: a module they
+    // would push over one of V8's limits is rewritten as it was without
+    // them, and accepted or refused exactly as before.
+    if (!(err instanceof ModuleRejectedError)) throw err
+    return instrument(m, memoryPages, false, false)
+  }
+}
+
+function instrument (m: ParsedModule, memoryPages: number, exactFuel: boolean, speedUps: boolean): Uint8Array {
   const bytes = m.bytes
   const plan = planTypes(m)
   const nFuncs = m.funcTypes.length
@@ -60,6 +74,14 @@ export function instrumentModule (m: ParsedModule, memoryPages: number, exactFue
     blockTypes: plan.blockTypes,
     scratch: new Scratch()
   }
+  if (speedUps) {
+    const leaves = new InlineLeaves(m)
+    if (leaves.count > 0) {
+      ctx.inline = leaves
+      ctx.exact = { ...ctx, exactFuel: true, scratch: new Scratch(), inline: undefined }
+    }
+  }
+  const padding = speedUps ? paddingFunctions(m) : 0
   const trapGlobal = nGlobals + 2
   const limitsGlobal = nGlobals + 3
   // the most pages memory.grow may reach: the module's own maximum, clamped to the job's limit
@@ -85,8 +107,9 @@ export function instrumentModule (m: ParsedModule, memoryPages: number, exactFue
   }))
   rewritten.set(SectionId.function, () => section(SectionId.function, () => {
     const { count, tail } = vecTail(m, SectionId.function)
-    out.u32(count + ADDED_FUNCTIONS); out.bytes(tail)
+    out.u32(count + ADDED_FUNCTIONS + padding); out.bytes(tail)
     out.u32(plan.voidType); out.u32(plan.voidType); out.u32(plan.growType)
+    for (let i = 0; i < padding; i++) out.u32(plan.voidType)
   }))
   if (m.memories.length === 1) {
     const mem = m.memories[0]
@@ -114,7 +137,7 @@ export function instrumentModule (m: ParsedModule, memoryPages: number, exactFue
   }))
   rewritten.set(SectionId.code, () => section(SectionId.code, () => {
     const bodies = m.bodyStart.length
-    out.u32(bodies + ADDED_FUNCTIONS)
+    out.u32(bodies + ADDED_FUNCTIONS + padding)
     for (let i = 0; i < bodies; i++) {
       const f = m.importedFuncs + i
       const at = out.len
@@ -134,6 +157,7 @@ export function instrumentModule (m: ParsedModule, memoryPages: number, exactFue
       out.u32(helper.len)
       out.bytes(helper.buf, 0, helper.len)
     }
+    for (let i = 0; i < padding; i++) { out.byte(2); out.byte(0); out.byte(0x0b) }
   }))
 
   const present = new Set(m.sections.map(s => s.id))
@@ -155,4 +179,31 @@ export function instrumentModule (m: ParsedModule, memoryPages: number, exactFue
     throw moduleTooLarge(Math.max(out.len, out.len + otherDelta))
   }
   return out.result()
+}
+
+/** V8 counts a function as small below this many body bytes (its module decoder's kSmallFunctionThreshold) */
+const V8_SMALL_FUNCTION_BYTES = 50
+
+/**
+ * How many empty, never-called functions the fast variant appends so that
+ * V8 sees the share of small functions the original has. V8 sizes the
+ * budget for inlining callees into a function TurboFan compiles by that
+ * share (a module with few small functions is taken to be inlined by its
+ * toolchain already: under 25 % gets a fifth of the budget of 50 % or more),
+ * and the rewrite adds some 35 bytes to every body, so a module with 38 % of
+ * small functions kept 7 %, and its hot callers stopped inlining `strlen`
+ * and `memcmp`. At most as many as the module defines, so the module's size
+ * grows by at most 4 bytes per function.
+ */
+function paddingFunctions (m: ParsedModule): number {
+  const n = m.bodyStart.length
+  let small = 0
+  for (let i = 0; i < n; i++) if (m.bodyEnd[i] - m.bodyStart[i] < V8_SMALL_FUNCTION_BYTES) small++
+  if (small === 0) return 0
+  // Counted as if no body stayed small (a few tiny ones do: the share comes
+  // out a little above the original's, which only loosens V8's budget a bit):
+  // (helpers + p) / (n + helpers + p) >= small / n
+  const helpers = ADDED_FUNCTIONS
+  const p = small === n ? n : Math.ceil((small * (n + helpers) - n * helpers) / (n - small))
+  return Math.max(0, Math.min(p, n, V8_LIMITS.functions - n - helpers))
 }
