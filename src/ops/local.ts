@@ -56,10 +56,18 @@ export function localContext (parts: LocalParts): OpContext {
       }
       // the fetch runs on while the operation reads: its blocks are read as they land
       const { FetchUnderWay } = await import('./fetch-under-way.js')
-      parts.follower.follow(new FetchUnderWay(async landed => await daemon.run('block/fetch', { ...input, landed: true }, {
-        signal: options.signal,
-        onProgress: (event: OpProgress) => { if (event.type === 'fetch:landed') landed((event.detail as { cid: string }).cid); else onProgress?.(event) }
-      })))
+      parts.follower.follow(new FetchUnderWay(async landed => {
+        try {
+          return await daemon.run('block/fetch', { ...input, landed: true }, {
+            signal: options.signal,
+            onProgress: (event: OpProgress) => { if (event.type === 'fetch:landed') landed((event.detail as { cid: string }).cid); else onProgress?.(event) }
+          })
+        } catch (err: any) {
+          if (err?.code !== 'ERR_API_ARGS' || !String(err?.message).includes('landed')) throw err
+        }
+        // a daemon started before `landed` existed does not report blocks: reads wait for its whole fetch
+        return await daemon.run('block/fetch', input, { signal: options.signal, onProgress: onProgress as any })
+      }))
     },
     identity: async () => {
       identity ??= import('../repo/repo.js').then(async ({ readIdentity }) => await readIdentity(parts.root))
