@@ -10,6 +10,7 @@ import { startBulkPeer, type BulkPeer } from './helpers/bulk-peer.js'
 import { DCX, FIXTURES, ok, PROJECT, tempRepo } from './helpers/cli.js'
 import { startDaemon, type RunningDaemon } from './helpers/daemon.js'
 import { randomBytes } from './helpers/shapes.js'
+import { RepoBlockstore } from '../src/repo/blockstore.js'
 import type { BulkProgress } from '../src/net/bulk/index.js'
 
 const MiB = 2 ** 20
@@ -83,6 +84,27 @@ describe('the bulk path between daemons', () => {
     const served = daemons.d.output() + daemons.b.output()
     expect(served).toContain(`bulk: sent ${run.receipt} (block) to ${daemons.e.peerId}: 1 blocks`)
     expect(served).toMatch(new RegExp(`bulk: sent ${run.job} \\(all\\) to ${daemons.e.peerId}: \\d+ blocks`))
+  })
+
+  it('`dcx cat` writes the bytes as their blocks land; a block no peer has still fails it with the fetch\'s error', async () => {
+    // b holds a 3 MiB file but has lost its second block (1 MiB leaves)
+    const part = randomBytes(3 * MiB, 53)
+    await writeFile(join(repos.b.dir, 'part.bin'), part)
+    const cid = (await ok(['add', '-Q', join(repos.b.dir, 'part.bin')], { repo: repos.b.repo })).stdout.trim()
+    const links = JSON.parse((await ok(['dag', 'get', cid], { repo: repos.b.repo })).stdout).Links as Array<{ Hash: { '/': string } }>
+    expect(links).toHaveLength(3)
+    const lost = links[1].Hash['/']
+    await new RepoBlockstore(join(repos.b.repo, 'blocks')).delete(CID.parse(lost))
+    const child = spawn(DCX, ['cat', cid, '--timeout', '2s'], { cwd: PROJECT, env: { ...process.env, DCX_PATH: repos.d.repo }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const out: Buffer[] = []
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => out.push(d))
+    child.stderr.on('data', d => { stderr += d })
+    const code = await new Promise<number | null>(resolve => child.once('close', resolve))
+    expect(code).toBe(1)
+    expect(stderr).toMatch(new RegExp(`^Error: block ${lost} did not arrive within 2 s`))
+    // what came before the missing block was written (it used to be held back until the whole fetch had ended)
+    expect(Buffer.compare(Buffer.concat(out), part.subarray(0, MiB))).toBe(0)
   })
 
   it('a provider killed mid-transfer: the fetch resumes from another provider holding the same DAG', async () => {

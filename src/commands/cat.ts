@@ -22,8 +22,13 @@ export default class Cat extends DcxCommand {
   async run (): Promise<void> {
     const { args, flags } = await this.parse(Cat)
     const fetch = fetchOptions(this.signal, flags)
-    const chunks = await this.session(flags.repo).run(catOp, { target: args.target, offset: flags.offset, length: flags.length }, fetch.options).finally(fetch.done)
-    for await (const chunk of chunks) await this.writeStdout(chunk)
+    // the daemon fetches while the bytes are written: its status line is cleared once they all are
+    try {
+      const chunks = await this.session(flags.repo).run(catOp, { target: args.target, offset: flags.offset, length: flags.length }, fetch.options)
+      for await (const chunk of chunks) await this.writeStdout(chunk)
+    } finally {
+      fetch.done()
+    }
   }
 
 }

@@ -27,6 +27,8 @@ export interface WaitOptions extends ProgressOptions<SearchProgress> {
   timeoutMs?: number
   /** How many peers are asked: bitswap sends its wants to every connected peer */
   peers?: () => number
+  /** Told of each block once it is in the repo (read from it, or fetched and written), for a reader following the fetch */
+  onLanded?: (cid: CID) => void
 }
 
 /**
@@ -39,6 +41,11 @@ export function watchedBlocks (network: BlockAccess, options: WaitOptions): Bloc
   const timeoutMs = options.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS
   const peers = options.peers ?? (() => 0)
   const getBytes = async (cid: CID, opts: AbortOptions = {}): Promise<Uint8Array> => {
+    const bytes = await watchedGet(cid, opts)
+    options.onLanded?.(cid)
+    return bytes
+  }
+  const watchedGet = async (cid: CID, opts: AbortOptions): Promise<Uint8Array> => {
     if (await network.has(cid, opts)) return await network.getBytes(cid, opts)
     const started = Date.now()
     const timeout = AbortSignal.timeout(timeoutMs)

@@ -9,6 +9,7 @@ import { tcp } from '@libp2p/tcp'
 import * as dagCbor from '@ipld/dag-cbor'
 import * as dagJson from '@ipld/dag-json'
 import { createHeliaLight } from 'helia'
+import { answerRepeatedWants } from './bitswap-rewant.js'
 import { ListenFailedError } from './errors.js'
 import type { RepoConfig } from '../repo/config.js'
 import type { PrivateKey } from '@libp2p/interface'
@@ -74,6 +75,8 @@ export async function createNode (init: NodeInit) {
     if (err?.name === 'UnsupportedListenAddressesError') throw new ListenFailedError(init.config.listen, err.message)
     throw err
   }
+  // a peer that wants a block again after it was sent gets it again (bitswap alone would swallow the want)
+  answerRepeatedWants(helia as unknown as { blockBrokers?: unknown[] })
   for (const addr of init.config.bootstrap) {
     const { multiaddr } = await import('@multiformats/multiaddr')
     await helia.libp2p.dial(multiaddr(addr)).catch(() => {})

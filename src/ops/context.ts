@@ -64,7 +64,10 @@ export interface OpContext {
   /**
    * Make what is about to be read local first (a DAG, a file or a byte range
    * of it): with a daemon, fetched as one transfer rather than block by
-   * block as the reader asks. Offline it does nothing.
+   * block as the reader asks. In the daemon it returns once the fetch is
+   * done; in a command's process it returns once the fetch has started, and
+   * `blocks` then waits for each block the fetch will bring (a failed fetch
+   * fails those reads with its error). Offline it does nothing.
    */
   prefetch: (target: CidPath, options?: PrefetchOptions) => Promise<void>
   identity: () => Promise<Identity>

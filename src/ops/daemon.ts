@@ -20,6 +20,7 @@ import { openRepo, readIdentity } from '../repo/repo.js'
 import { startDaemonRpc } from './rpc/daemon.js'
 import { OPERATIONS } from './table.js'
 import type { CallScope } from '../api/server.js'
+import type { BulkProgress } from '../net/bulk/index.js'
 import type { NodeParts, OpContext, RepoParts } from './context.js'
 import type { PinStore } from '../data/pins.js'
 import type { DcxNode } from '../net/node.js'
@@ -112,9 +113,11 @@ export async function startDaemon (root: string, options: StartOptions = {}): Pr
     const keystore = new Keystore(root)
     const repoParts: RepoParts = { paths: repo.paths, config: repo.config, blockstore: repo.blockstore, pins: jobs.pins, receipts: jobs.receipts, history: new JobHistory(repo.datastore), identity, jobs }
     const network = networkBlocks(live)
-    const fetch: NodeParts['fetch'] = async (target, { timeoutMs, onProgress, ...fetchOptions }) => {
-      const watched = watchedBlocks(network, { timeoutMs, onProgress, peers: () => live.libp2p.getPeers().length })
-      return await fetchFromPeers(live, watched, target, fetchOptions)
+    const fetch: NodeParts['fetch'] = async (target, { timeoutMs, onProgress, onLanded, ...fetchOptions }) => {
+      const watched = watchedBlocks(network, { timeoutMs, onProgress, onLanded, peers: () => live.libp2p.getPeers().length })
+      // blocks the bulk path stored are reported as bitswap's are: once they are in the repo
+      const onBulkProgress = onLanded === undefined ? undefined : (event: BulkProgress): void => { if (event.type === 'bulk:block' || event.type === 'bulk:fallback-block') onLanded(event.detail.cid) }
+      return await fetchFromPeers(live, watched, target, { ...fetchOptions, onBulkProgress })
     }
     const nodeParts: NodeParts = { node: live, names: createNameService(live, keystore), network, fetch, provide: cid => { void provide(live, cid) } }
     // DAGs streamed as CARs to dcx peers, from the repo's own blocks (config `bulk: false`: peers fetch from this one over bitswap)

@@ -4,7 +4,8 @@ import type { DaemonClient } from '../api/client.js'
 import type { BlockAccess } from '../repo/blockstore.js'
 import type { Keystore } from '../repo/keystore.js'
 import type { Identity } from '../repo/identity.js'
-import type { OpOptions } from './operation.js'
+import type { FetchUnderWay } from './fetch-under-way.js'
+import type { OpOptions, OpProgress } from './operation.js'
 import type { AbortOptions } from 'abort-error'
 
 /** The parts of a context run in this process; what is not given is missing */
@@ -16,6 +17,8 @@ export interface LocalParts {
   repo?: RepoParts
   /** What the daemon fetches for a read: how long one block may take, and where its waits are reported */
   fetching?: FetchScope
+  /** Reads `blocks` behind a running fetch: `prefetch` starts the fetch and returns, reads wait for its blocks */
+  follower?: { follow: (fetch: FetchUnderWay) => void }
 }
 
 /** The caller's side of a fetch through the daemon */
@@ -45,7 +48,26 @@ export function localContext (parts: LocalParts): OpContext {
     },
     prefetch: async (target, options = {}) => {
       if (daemon === undefined) return
-      await daemon.run('block/fetch', { target: target.text, scope: options.scope, range: options.range, timeoutMs: parts.fetching?.timeoutMs }, { signal: options.signal, onProgress: parts.fetching?.onProgress as any })
+      const input = { target: target.text, scope: options.scope, range: options.range, timeoutMs: parts.fetching?.timeoutMs }
+      const onProgress = parts.fetching?.onProgress
+      if (parts.follower === undefined) {
+        await daemon.run('block/fetch', input, { signal: options.signal, onProgress: onProgress as any })
+        return
+      }
+      // the fetch runs on while the operation reads: its blocks are read as they land
+      const { FetchUnderWay } = await import('./fetch-under-way.js')
+      parts.follower.follow(new FetchUnderWay(async landed => {
+        try {
+          return await daemon.run('block/fetch', { ...input, landed: true }, {
+            signal: options.signal,
+            onProgress: (event: OpProgress) => { if (event.type === 'fetch:landed') landed((event.detail as { cid: string }).cid); else onProgress?.(event) }
+          })
+        } catch (err: any) {
+          if (err?.code !== 'ERR_API_ARGS' || !String(err?.message).includes('landed')) throw err
+        }
+        // a daemon started before `landed` existed does not report blocks: reads wait for its whole fetch
+        return await daemon.run('block/fetch', input, { signal: options.signal, onProgress: onProgress as any })
+      }))
     },
     identity: async () => {
       identity ??= import('../repo/repo.js').then(async ({ readIdentity }) => await readIdentity(parts.root))

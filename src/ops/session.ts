@@ -46,24 +46,49 @@ export class Session {
     }
     switch (op.access) {
       case 'node': throw new NoDaemonError(this.root, this.command)
-      case 'read': return await op.run(await this.readContext(daemon, options), checked, options)
+      case 'read': return await this.read(op, checked, daemon, options)
       case 'files': return await op.run(await this.filesContext(), checked, options)
       case 'repo': return await this.inRepo(op, checked, options)
     }
   }
 
-  private async readContext (daemon: DaemonClient | undefined, options: OpOptions): Promise<OpContext> {
+  /**
+   * A `read` operation here, with the daemon (if one runs) fetching behind
+   * it: what it prefetches is read as it lands, and the operation is done
+   * (its bytes all yielded) only when those fetches are, so one that fails
+   * fails the command as it would have before the first read.
+   */
+  private async read<I, O> (op: Operation<I, O>, input: I, daemon: DaemonClient | undefined, options: OpOptions): Promise<O> {
     const [{ openBlockRepo }, { PeerBackedBlockstore }] = await Promise.all([import('../repo/block-repo.js'), import('./peer-backed.js')])
     const { paths, blockstore } = await openBlockRepo(this.root)
-    // what the daemon fetches for this read: within the caller's timeout, its waits reported to the caller
+    if (daemon === undefined) return await op.run(localContext({ root: this.root, command: this.command, blocks: blockstore }), input, options)
+    // what the daemon fetches for this read: within the caller's timeout, its waits reported to the caller; stopped with the read
+    const stop = new AbortController()
+    const signal = options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal])
     const fetching = { timeoutMs: options.fetchTimeoutMs, onProgress: options.onProgress }
-    return localContext({
-      root: this.root,
-      command: this.command,
-      blocks: daemon === undefined ? blockstore : new PeerBackedBlockstore(paths.blocks, daemon, fetching),
-      daemon,
-      fetching
-    })
+    const blocks = new PeerBackedBlockstore(paths.blocks, daemon, fetching)
+    const context = localContext({ root: this.root, command: this.command, blocks, daemon, fetching, follower: blocks })
+    let result: O
+    try {
+      result = await op.run(context, input, { ...options, signal })
+      if (op.bytes !== true) await blocks.settled()
+    } catch (err) {
+      stop.abort(err)
+      throw err
+    }
+    if (op.bytes !== true) return result
+    const bytes = result as AsyncIterable<Uint8Array>
+    return (async function * () {
+      let finished = false
+      try {
+        yield * bytes
+        await blocks.settled()
+        finished = true
+      } finally {
+        // a reader that stopped early (or failed) stops the fetch
+        if (!finished) stop.abort(new Error('the read ended'))
+      }
+    })() as O
   }
 
   private async filesContext (): Promise<OpContext> {

@@ -110,9 +110,9 @@ export async function netRows ({ quick, bitswapMiB, transfersOnly }) {
       return (Number(fields[11]) + Number(fields[12])) / 100
     }
     /**
-     * `dcx cat` as a user runs it, with `reader`'s repo (its daemon fetches what the repo lacks, then the
-     * command reads the repo's files), of what `provider` holds: ms, the ms the daemon's fetch took, the
-     * reader daemon's peak RSS in KiB, the CPU seconds both daemons used
+     * `dcx cat` as a user runs it, with `reader`'s repo (its daemon fetches what the repo lacks, and the
+     * command reads the repo's files as the blocks land), of what `provider` holds: ms, the reader
+     * daemon's peak RSS in KiB, the CPU seconds both daemons used
      */
     const catThrough = async (reader, readerRepo, provider = reader) => {
       const cpu0 = [await cpuSeconds(reader.child.pid), await cpuSeconds(provider.child.pid)]

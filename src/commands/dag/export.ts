@@ -29,13 +29,14 @@ export default class DagExport extends DcxCommand {
       else if (e.type === 'car:bytes') bar?.update(d.done ?? 0)
     })
     try {
-      const car = await this.session(flags.repo).run(dagExportOp, { root: args.cid }, fetch.options).finally(fetch.done)
+      const car = await this.session(flags.repo).run(dagExportOp, { root: args.cid }, fetch.options)
       if (flags.output == null) {
         for await (const chunk of car) await this.writeStdout(chunk)
         return undefined
       }
       await writeFileWhole(flags.output, car, this.signal)
     } finally {
+      fetch.done()
       bar?.stop()
     }
     this.log(`exported ${args.cid} to ${flags.output}`)
