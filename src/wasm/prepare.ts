@@ -6,6 +6,7 @@ import { ModuleRejectedError, RuntimeHostError } from './errors.js'
 import { PAGE, RUNTIME_ABI_VERSION } from './abi.js'
 import { JOB_LIMITS } from './job-limits.js'
 import { instrumentModule } from './instrument/rewrite.js'
+import { optimizableFromStart } from './tier-choice.js'
 import { checkCompiles, validateModule } from './validate.js'
 
 /** A module validated, rewritten for the current ABI and compiled */
@@ -24,6 +25,11 @@ export interface PreparedModule {
    * fuel spent up to the trap (see instrument/fuel.ts).
    */
   exact: () => WebAssembly.Module
+  /**
+   * Whether the job's functions may be compiled by TurboFan from their first
+   * call, as every function's shape allows (`tier-choice.ts`, `tiering.ts`)
+   */
+  optimizeFromStart: boolean
   /** Came from the cache (memory or disk) instead of being rewritten now */
   cached: boolean
   /** Milliseconds spent validating and rewriting (0 when cached) */
@@ -106,7 +112,7 @@ export function memoryPages (limit: number): number {
  */
 export async function prepareModule (original: Uint8Array, options: PrepareOptions): Promise<PreparedModule> {
   const pages = memoryPages(options.memoryLimit)
-  validateModule(original, pages * PAGE)
+  const parsed = validateModule(original, pages * PAGE)
   const hash = createHash('sha256').update(original).digest('hex')
   const key = `${hash}-abi${RUNTIME_ABI_VERSION}r${REWRITE_REVISION}-m${pages}`
   const hit = memoryCache.get(key)
@@ -114,7 +120,7 @@ export async function prepareModule (original: Uint8Array, options: PrepareOptio
   // concurrent jobs with one module share one rewrite
   let pending = inFlight.get(key)
   if (pending === undefined) {
-    pending = prepareUncached(original, options, pages, hash, key).finally(() => inFlight.delete(key))
+    pending = prepareUncached(original, options, pages, hash, key, optimizableFromStart(original, parsed)).finally(() => inFlight.delete(key))
     inFlight.set(key, pending)
   }
   return await pending
@@ -122,7 +128,7 @@ export async function prepareModule (original: Uint8Array, options: PrepareOptio
 
 const inFlight = new Map<string, Promise<PreparedModule>>()
 
-async function prepareUncached (original: Uint8Array, options: PrepareOptions, pages: number, hash: string, key: string): Promise<PreparedModule> {
+async function prepareUncached (original: Uint8Array, options: PrepareOptions, pages: number, hash: string, key: string, optimizeFromStart: boolean): Promise<PreparedModule> {
   const started = performance.now()
 
   let bytes: Uint8Array | undefined
@@ -171,6 +177,7 @@ async function prepareUncached (original: Uint8Array, options: PrepareOptions, p
       exact ??= compileRewritten(instrumentModule(validateModule(original, pages * PAGE), pages, true))
       return exact
     },
+    optimizeFromStart,
     cached,
     rewriteMs
   }

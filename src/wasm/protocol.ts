@@ -47,6 +47,8 @@ export interface WorkerLimits {
 export interface WorkerInput {
   module: WebAssembly.Module
   instrumented: boolean
+  /** Compile the job's functions with TurboFan from their first call (`tiering.ts`) */
+  optimizeFromStart: boolean
   args: string[]
   env: string[]
   fuel: bigint

@@ -294,6 +294,7 @@ async function runOnce (prepared: PreparedModule, options: RunOptions, module: W
   const input: WorkerInput = {
     module,
     instrumented: options.uninstrumented === undefined,
+    optimizeFromStart: prepared.optimizeFromStart,
     args: options.args,
     env: (options.env ?? []).map(([k, v]) => `${k}=${v}`),
     fuel: limits.fuel,
