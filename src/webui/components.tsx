@@ -142,8 +142,8 @@ export function Tree ({ root, path, open, label }: { root: string, path: string[
             {value.entries.map(e => (
               <li key={e.name} data-testid='entry' data-name={e.name}>
                 {e.dir
-                  ? <button type='button' class='link' onClick={() => { open([...path, e.name]) }}><span aria-hidden='true'>📁 </span>{e.name}/</button>
-                  : <><span><span aria-hidden='true'>📄 </span>{e.name}</span> <span class='muted'>{bytes(e.size)}</span> <DownloadButton path={[root, ...path, e.name].join('/')} name={e.name} /></>}
+                  ? <button type='button' class='link' onClick={() => { open([...path, e.name]) }}>{e.name}/</button>
+                  : <><span>{e.name}</span> <span class='muted'>{bytes(e.size)}</span> <DownloadButton path={[root, ...path, e.name].join('/')} name={e.name} /></>}
               </li>
             ))}
           </ul>
