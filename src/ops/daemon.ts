@@ -137,6 +137,8 @@ export async function startDaemon (root: string, options: StartOptions = {}): Pr
       rpc: rpc?.addresses ?? [],
       runningJobs: () => executor.running(),
       stop: async () => {
+        // event streams end first: the socket API's close waits for every connection
+        repoParts.history.close()
         clearInterval(timer)
         providing.abort()
         peering.stop()
