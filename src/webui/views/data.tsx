@@ -22,7 +22,7 @@ function Pins ({ round }: { round: number }) {
           <tbody>
             {value.pins.map(p => (
               <tr key={p.cid} data-testid='pin-row' data-cid={p.cid}>
-                <td data-label='Name'>{p.name ?? <span class='muted'>–</span>}</td>
+                <td data-label='Name' class='cid'>{p.name ?? <span class='muted'>–</span>}</td>
                 <td data-label='CID'><Cid cid={p.cid} href={dataHref(p.cid)} /></td>
                 <td data-label='Type'>{p.type}</td>
                 <td data-label='Size'>{bytes(p.size)}</td>

@@ -1,20 +1,26 @@
 // This node: its peer ID and addresses, its repo's size and blocks, and the
-// config that decides what it runs for peers and what it pins for them.
+// config (`config/show`) that decides what it runs for peers and what it pins for them.
 import { json } from '../api.js'
 import { bytes, Cid, ErrorLine, Fields, Loading, useLoad } from '../components.js'
 import type { IdAnswer, RepoStat } from '../types.js'
 
-/** A config section as the daemon reports it (`config?arg=<key>`) */
-function ConfigSection ({ name, title }: { name: string, title: string }) {
-  const { value, error, loading } = useLoad(async signal => await json<{ Key: string, Value: unknown }>('config', { arg: name }, { signal }), [name])
+/** What an unset section means: dcx's defaults (README, "Config") */
+const UNSET: Record<string, string> = {
+  executor: 'Not set in config.json: the defaults apply (any peer may send jobs, within the default caps; jobs whose inputs this node lacks are refused).',
+  pinning: 'Not set in config.json: the default applies (it pins for no peer).'
+}
+
+/** A section of the config as the daemon reports it (`config/show`, secrets redacted) */
+function ConfigSection ({ name, title, config }: { name: string, title: string, config: Record<string, unknown> }) {
+  const value = config[name]
   return (
-    <section aria-labelledby={`config-${name}`}>
+    <section aria-labelledby={`config-${name}`} data-testid={`config-${name}`}>
       <h2 id={`config-${name}`}>{title} <span class='muted'>(<code>{name}</code>)</span></h2>
-      {loading && <Loading what={name} />}
-      <ErrorLine error={error} />
-      {value !== undefined && (value.Value !== null && typeof value.Value === 'object'
-        ? <Fields rows={Object.entries(value.Value as Record<string, unknown>).map(([k, v]) => [k, <code>{JSON.stringify(v)}</code>])} />
-        : <code>{JSON.stringify(value.Value)}</code>)}
+      {value === undefined
+        ? <p class='muted'>{UNSET[name]}</p>
+        : value !== null && typeof value === 'object' && !Array.isArray(value)
+          ? <Fields rows={Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, <code>{JSON.stringify(v)}</code>])} />
+          : <code>{JSON.stringify(value)}</code>}
     </section>
   )
 }
@@ -22,6 +28,7 @@ function ConfigSection ({ name, title }: { name: string, title: string }) {
 export function NodeView () {
   const id = useLoad(async signal => await json<IdAnswer>('id', {}, { signal }), [])
   const stat = useLoad(async signal => await json<RepoStat>('repo/stat', {}, { signal }), [])
+  const config = useLoad(async signal => await json<Record<string, unknown>>('config/show', {}, { signal }), [])
   return (
     <section aria-labelledby='node-title'>
       <h1 id='node-title'>Node</h1>
@@ -37,8 +44,11 @@ export function NodeView () {
         ['Blocks', stat.value.NumObjects.toLocaleString('en')],
         ['Repo', <code class='cid'>{stat.value.RepoPath}</code>]
       ]} />}
-      <ConfigSection name='executor' title='What it runs for peers' />
-      <ConfigSection name='pinning' title='What it pins for peers' />
+      <ErrorLine error={config.error} />
+      {config.value !== undefined && <>
+        <ConfigSection name='executor' title='What it runs for peers' config={config.value} />
+        <ConfigSection name='pinning' title='What it pins for peers' config={config.value} />
+      </>}
     </section>
   )
 }
