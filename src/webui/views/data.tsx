@@ -77,7 +77,7 @@ function AddForm ({ onAdded }: { onAdded: () => void }) {
           <label for='add-folder'>Or a folder</label>
           <input id='add-folder' data-testid='add-folder' ref={el => { el?.setAttribute('webkitdirectory', ''); folderInput.current = el }} type='file' />
         </div>
-        <p class='muted'>Added and pinned as <code>dcx add -r</code> adds them (the same CIDs). A folder's empty subfolders are not sent by the browser.</p>
+        <p class='muted'>Added and pinned as <code>dcx add -r --hidden</code> adds them (the same CIDs: a folder's dot-files count). A folder's empty subfolders are not sent by the browser.</p>
         <button type='submit' data-testid='add' disabled={busy}>{busy ? 'Adding…' : 'Add'}</button>
       </form>
       <div role='status' aria-live='polite'>
