@@ -4,6 +4,13 @@ import type { DcxEvent } from './types.js'
 
 const TOKEN_KEY = 'dcx-api-token'
 
+/**
+ * How long the daemon waits for each block a view asks about and the repo
+ * lacks (Kubo's `timeout` option): a CID no peer has ends in an error line,
+ * not a page that says "Loading" for ever
+ */
+export const FETCH_TIMEOUT = '30s'
+
 /** The API refused the call (403): it wants a token, or another one */
 export class NeedTokenError extends Error {
   constructor () {
@@ -113,12 +120,12 @@ export async function jsonLines<T> (command: string, params: Record<string, Para
 
 /** The first `length` bytes of a file (`cat`), as text */
 export async function head (path: string, length: number, signal?: AbortSignal): Promise<string> {
-  return await (await call('cat', { arg: path, length }, { signal })).text()
+  return await (await call('cat', { arg: path, length, timeout: FETCH_TIMEOUT }, { signal })).text()
 }
 
 /** A file's bytes (`cat`), for a download */
 export async function blob (path: string, signal?: AbortSignal): Promise<Blob> {
-  return await (await call('cat', { arg: path }, { signal })).blob()
+  return await (await call('cat', { arg: path, timeout: FETCH_TIMEOUT }, { signal })).blob()
 }
 
 /** How long to wait before reconnecting: from 1 s, doubling, at most 15 s */

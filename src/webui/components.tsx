@@ -2,7 +2,7 @@
 // size, an error, and browsing a UnixFS tree.
 import { useEffect, useState } from 'preact/hooks'
 import type { ComponentChildren } from 'preact'
-import { blob, json, NeedTokenError } from './api.js'
+import { blob, FETCH_TIMEOUT, json, NeedTokenError } from './api.js'
 import type { LsAnswer } from './types.js'
 
 /** A value loaded once per change of `deps`, with its error; the load is abandoned when they change */
@@ -109,11 +109,11 @@ async function describe (root: string, path: string[], signal: AbortSignal): Pro
   const target = [root, ...path].join('/')
   if (path.length > 0) {
     // the parent's listing says what the entry is: a directory holding one file of its own name would look like a file
-    const parent = await json<LsAnswer>('ls', { arg: [root, ...path.slice(0, -1)].join('/') }, { signal })
+    const parent = await json<LsAnswer>('ls', { arg: [root, ...path.slice(0, -1)].join('/'), timeout: FETCH_TIMEOUT }, { signal })
     const self = parent.Objects[0]?.Links.find(l => l.Name === path.at(-1))
     if (self !== undefined && self.Type !== DIRECTORY) return { dir: false, size: self.Size }
   }
-  const links = (await json<LsAnswer>('ls', { arg: target }, { signal })).Objects[0]?.Links ?? []
+  const links = (await json<LsAnswer>('ls', { arg: target, timeout: FETCH_TIMEOUT }, { signal })).Objects[0]?.Links ?? []
   // `ls` of a file lists the file itself
   if (path.length === 0 && links.length === 1 && links[0].Hash === root && links[0].Type !== DIRECTORY) return { dir: false, size: links[0].Size }
   return { dir: true, entries: links.map(l => ({ name: l.Name, cid: l.Hash, size: l.Size, dir: l.Type === DIRECTORY })) }

@@ -1,7 +1,7 @@
 // One job: its result (from its receipt), the heads of its stdout and
 // stderr, its output tree, its spec, and a Verify button that re-runs it.
 import { useState } from 'preact/hooks'
-import { ApiError, head, json } from '../api.js'
+import { ApiError, FETCH_TIMEOUT, head, json } from '../api.js'
 import { bytes, Cid, ErrorLine, Fields, Loading, Peer, Status, Tree, useLoad } from '../components.js'
 import { dataHref } from '../route.js'
 import type { JobShow, ReceiptJson, Verdict } from '../types.js'
@@ -86,7 +86,7 @@ function Spec ({ s }: { s: JobShow }) {
 }
 
 export function JobView ({ cid }: { cid: string }) {
-  const { value: job, error, loading } = useLoad(async signal => await json<JobShow>('dcx/job/show', { arg: cid }, { signal }), [cid])
+  const { value: job, error, loading } = useLoad(async signal => await json<JobShow>('dcx/job/show', { arg: cid, timeout: FETCH_TIMEOUT }, { signal }), [cid])
   const [path, setPath] = useState<string[]>([])
   return (
     <section aria-labelledby='job-title'>

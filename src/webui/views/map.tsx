@@ -1,6 +1,6 @@
 // A map run: its shards in columns by the peer that ran them, each a link to
 // its job, colored and labelled by status, then the reduce.
-import { json } from '../api.js'
+import { FETCH_TIMEOUT, json } from '../api.js'
 import { Cid, ErrorLine, Fields, isOk, Loading, Peer, Status, useLoad } from '../components.js'
 import { dataHref } from '../route.js'
 import type { MapSummary, Shard } from '../types.js'
@@ -18,14 +18,14 @@ function ShardCell ({ s }: { s: Shard }) {
     <li>
       <a class={`shard ${ok ? 'ok' : 'failed'}`} href={`#/job/${s.receipt}`} data-testid='shard' data-shard={s.name} data-executor={s.executor}>
         <span class='name'>{s.name}</span>
-        <span class='label'>{ok ? '✓ ' : '✗ '}{s.status === 'exit' ? `exit ${String(s.exitCode)}` : s.status}{s.cached ? ', cached' : ''}</span>
+        <span class='label'>{ok ? '✓ ' : '✗ '}{s.status === 'exit' ? `exit ${String(s.exitCode)}` : s.status}</span>
       </a>
     </li>
   )
 }
 
 export function MapView ({ cid }: { cid: string }) {
-  const { value: run, error, loading } = useLoad(async signal => await json<MapSummary>('dcx/map/show', { arg: cid }, { signal }), [cid])
+  const { value: run, error, loading } = useLoad(async signal => await json<MapSummary>('dcx/map/show', { arg: cid, timeout: FETCH_TIMEOUT }, { signal }), [cid])
   return (
     <section aria-labelledby='map-title'>
       <h1 id='map-title'>Map run</h1>
