@@ -2,7 +2,10 @@
 // events stream, map runs in the job history and map/show, pin sizes, the
 // config (its secrets hidden) and which pinned roots each peer holds. One
 // daemon (and one peer for peers/roots), small data.
+import { randomBytes } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FIXTURES, ok, PROJECT, tempRepo } from '../helpers/cli.js'
@@ -153,6 +156,18 @@ describe('the RPC the web view reads', () => {
     const missing = await post('dcx/map/show')
     expect(missing.status).toBe(400)
     expect((await missing.json()).Message).toBe('argument "cid" is required')
+  })
+
+  it('dcx/job/show and dcx/map/show of a CID no peer has end within Kubo\'s timeout with the fetch error (the page would wait for ever)', async () => {
+    // a dag-cbor CID of bytes nobody stored
+    const nobody = CID.createV1(0x71, await sha256.digest(randomBytes(32))).toString()
+    for (const command of ['dcx/job/show', 'dcx/map/show']) {
+      const started = Date.now()
+      const res = await post(`${command}?arg=${nobody}&timeout=1s`)
+      expect(Date.now() - started).toBeLessThan(10_000)
+      expect(res.status).toBe(500)
+      expect((await res.json()).Message).toMatch(new RegExp(`^block ${nobody} did not arrive within 1 s`))
+    }
   })
 
   it('dcx/pin/ls?size=true: each pin with its DAG\'s size as its root declares it', async () => {

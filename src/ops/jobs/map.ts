@@ -176,14 +176,14 @@ export const mapShowOp = defineOp({
   run: async (ctx, { cid }, { signal }): Promise<MapSummary> => await showMap(ctx, cid, { signal })
 })
 
-/** A map run's summary from the repo, given its receipt or its spec; `NotAMapRunError` for anything else */
+/** A map run's summary, given its receipt or its spec (blocks the repo lacks come from peers when online); `NotAMapRunError` for anything else */
 export async function showMap (ctx: OpContext, text: string, options: AbortOptions): Promise<MapSummary> {
   const [{ parseCid }, { decodeMapReceipt, isMapRunSpec, looksLikeMapReceipt }, { loadMapRun }, { NotAMapRunError }, dagCbor] = await Promise.all([
     import('../../data/cid-path.js'), import('../../jobs/map-records.js'), import('../../net/map.js'), import('../../jobs/errors.js'), import('@ipld/dag-cbor')
   ])
   const repo = ctx.repo()
   const cid = parseCid(text)
-  const bytes = await repo.blockstore.getBytes(cid, options)
+  const bytes = await ctx.blocks.getBytes(cid, options)
   let receipt = cid
   if (!looksLikeMapReceipt(bytes)) {
     let value: unknown
@@ -193,8 +193,8 @@ export async function showMap (ctx: OpContext, text: string, options: AbortOptio
     if (found === undefined) throw new NotAMapRunError(text, 'it is a map run\'s spec with no receipt in this repo: it has not run here')
     receipt = found
   }
-  const run = decodeMapReceipt(receipt, await repo.blockstore.getBytes(receipt, options)).run
-  const spec = dagCbor.decode(await repo.blockstore.getBytes(run, options))
+  const run = decodeMapReceipt(receipt, await ctx.blocks.getBytes(receipt, options)).run
+  const spec = dagCbor.decode(await ctx.blocks.getBytes(run, options))
   if (!isMapRunSpec(spec)) throw new NotAMapRunError(text, `its run ${run.toString()} is not a map run's spec`)
   return await summarize(await loadMapRun(run, spec, receipt, repo.jobs, options), ctx, options)
 }
