@@ -72,6 +72,8 @@ const CASES: Case[] = [
   { name: 'run: a trap (6)', args: ['run', join(WAT, 'divzero.wasm'), '--json'] },
   { name: 'run: the wall-clock timeout (7)', args: ['run', join(WAT, 'spin.wasm'), '--timeout', '1s'] },
   { name: 'run --map --reduce (every shard here)', args: ['run', join(JOBS, 'wcmap.wasm'), '--input', BOOKS, '--map', '--on', 'local', '--reduce', join(JOBS, 'wcreduce.wasm'), '--json'] },
+  { name: 'job show of a map run', args: ['job', 'show', 'map-run:job'] },
+  { name: 'job show --json of a map run\'s receipt', args: ['job', 'show', 'map-run:receipt', '--json'] },
   { name: 'run --map: shards that trap (9)', args: ['run', join(WAT, 'divzero.wasm'), '--input', BOOKS, '--map', '--on', 'local', '--json'] },
   { name: 'bad: run --map over a file', args: ['run', join(JOBS, 'wcmap.wasm'), '--input', RIVER, '--map', '--on', 'local'] },
   { name: 'verify a receipt', args: ['verify', `${WC_JOB}:receipt`] },
@@ -92,6 +94,8 @@ const CASES: Case[] = [
   { name: 'bad: ls of a receipt', args: ['ls', `${WC_JOB}:receipt`] },
   { name: 'pin add --name', args: ['pin', 'add', '--name', 'the books', BOOKS] },
   { name: 'pin ls with names', args: ['pin', 'ls'], sortLines: true },
+  { name: 'pin ls --size', args: ['pin', 'ls', '--size'], sortLines: true },
+  { name: 'pin ls --size --json', args: ['pin', 'ls', '--size', '--name', 'the books', '--json'] },
   { name: 'job rm', args: ['job', 'rm', `${WC_JOB}:job`], sortLines: true },
   { name: 'repo stat', args: ['repo', 'stat'] },
   { name: 'repo verify', args: ['repo', 'verify'] },
@@ -102,6 +106,7 @@ const CASES: Case[] = [
   { name: 'config set --json', args: ['config', '--json', 'bootstrap', '[]'] },
   { name: 'config show', args: ['config', 'show'] },
   { name: 'bad: config of a key not set', args: ['config', 'Gateway.Nope'] },
+  { name: 'bad: config of the private key', args: ['config', 'Identity.PrivKey'] },
   { name: 'bad: config of a value the key does not take', args: ['config', '--bool', 'mdns', 'maybe'] },
   // the bad inputs of test/bad-input.spec.ts
   { name: 'bad: a wrong CID to cat', args: ['cat', 'bafyNOTACID'] },
@@ -130,11 +135,14 @@ interface Mode {
   /** Receipt CIDs in the order they appeared, for masking */
   receipts: string[]
   wordcount?: { job: string, output: string, receipt: string }
+  map?: { job: string, receipt: string }
 }
 
-/** `job-of-wordcount:receipt` and the like, replaced by what the mode's first word-count run gave */
+/** `job-of-wordcount:receipt` and the like, replaced by what the mode's first word-count run gave (`map-run:`: its map run) */
 function substitute (args: string[], mode: Mode): string[] {
   return args.map(a => {
+    const map = /^map-run:(job|receipt)$/.exec(a)
+    if (map !== null) return mode.map![map[1] as 'job' | 'receipt']
     const m = /^job-of-wordcount:(job|output|receipt)$/.exec(a)
     return m === null ? a : mode.wordcount![m[1] as 'job' | 'output' | 'receipt']
   })
@@ -169,6 +177,10 @@ async function runAll (mode: Mode): Promise<void> {
     if (c.name === 'run') {
       const j = JSON.parse(r.stdout)
       mode.wordcount = { job: j.job, output: j.output, receipt: j.receipt }
+    }
+    if (c.name === 'run --map --reduce (every shard here)') {
+      const j = JSON.parse(r.stdout)
+      mode.map = { job: j.job, receipt: j.receipt }
     }
   }
 }

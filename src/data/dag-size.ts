@@ -32,4 +32,20 @@ export async function dagBytes (root: CID, store: Pick<WalkStore, 'getBytes'>, o
   return bytes.length + dagPb.decode(bytes).Links.reduce((n, l) => n + (l.Tsize ?? 0), 0)
 }
 
+/**
+ * A DAG's size as its root declares it, reading the root alone: `dagBytes`
+ * for dag-pb and raw, the root block's length for any other codec (a
+ * dag-cbor record's links are not sized); null when the root is not here.
+ */
+export async function declaredDagSize (root: CID, store: Pick<WalkStore, 'getBytes'>, options: AbortOptions = {}): Promise<number | null> {
+  try {
+    const bytes = await store.getBytes(root, options)
+    if (root.code === dagPb.code) return bytes.length + dagPb.decode(bytes).Links.reduce((n, l) => n + (l.Tsize ?? 0), 0)
+    return bytes.length
+  } catch (err) {
+    if (err instanceof BlockNotFoundError) return null
+    throw err
+  }
+}
+
 const RAW = 0x55

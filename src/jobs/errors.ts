@@ -38,3 +38,24 @@ export class JobNotFoundError extends DcxError {
     super(`no job ${job} in this repo (nothing is pinned for it and it has no receipt): see \`dcx job ls\``, 'ERR_JOB_NOT_FOUND')
   }
 }
+
+/** A history stream's reader fell so far behind that its queue went over the bound: the stream ends rather than grow */
+export class HistoryReaderBehindError extends DcxError {
+  constructor (queued: number) {
+    super(`the reader fell behind by over ${queued} records, so the stream ended: reconnect, and read what was missed with \`dcx job ls\``, 'ERR_HISTORY_READER_BEHIND')
+  }
+}
+
+/** The daemon has as many history streams open as it allows */
+export class TooManyHistoryStreamsError extends DcxError {
+  constructor (max: number) {
+    super(`the daemon already serves ${max} event streams, its most: close one (a page's tab) and try again`, 'ERR_TOO_MANY_STREAMS')
+  }
+}
+
+/** `map/show` of a CID that is neither a map run's receipt nor its spec */
+export class NotAMapRunError extends DcxError {
+  constructor (cid: string, why: string) {
+    super(`${cid} is not a map run's receipt or spec (${why}): pass the job or receipt \`dcx run --map\` printed`, 'ERR_NOT_A_MAP_RUN', 2)
+  }
+}

@@ -173,3 +173,13 @@ export function looksLikeMapReceipt (bytes: Uint8Array): boolean {
     return false
   }
 }
+
+/** Whether a block is a map run's receipt or spec (by its type field), without checking the rest */
+export function looksLikeMapRecord (bytes: Uint8Array): boolean {
+  try {
+    const type = (dagCbor.decode(bytes) as any)?.type
+    return type === 'dcx/map-receipt' || type === 'dcx/map-run'
+  } catch {
+    return false
+  }
+}

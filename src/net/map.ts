@@ -47,7 +47,7 @@ export async function executeMap (node: DcxNode | undefined, local: Required<Job
   const { cid: runCid, bytes: runBytes } = await encodeRecord(run)
   if (options.force !== true) {
     const previous = await local.receipts.get(runCid)
-    if (previous !== undefined && await local.blockstore.has(previous)) return await cachedMap(runCid, run, previous, local, options)
+    if (previous !== undefined && await local.blockstore.has(previous)) return await loadMapRun(runCid, run, previous, local, options)
   }
   // an input directory no peer sends fails within the run's timeout, rather than waiting forever
   const blocks = node !== undefined ? watchedBlocks(networkBlocks(node), { timeoutMs: options.timeoutMs, peers: () => node.libp2p.getPeers().length }) : local.blockstore
@@ -86,7 +86,8 @@ export async function executeMap (node: DcxNode | undefined, local: Required<Job
   return { run: runCid, spec: run, receipt: { cid: stored.cid, value }, shards: outcomes, reduce, cached: false }
 }
 
-async function cachedMap (runCid: CID, run: MapRunSpec, receiptCid: CID, local: Required<JobContext>, options: AbortOptions): Promise<MapResult> {
+/** A map run done before, from its receipt and its shards' receipts in the repo (`cached`: nothing runs) */
+export async function loadMapRun (runCid: CID, run: MapRunSpec, receiptCid: CID, local: Pick<JobContext, 'blockstore'>, options: AbortOptions): Promise<MapResult> {
   const value = decodeMapReceipt(receiptCid, await local.blockstore.getBytes(receiptCid, options))
   const shards: ShardOutcome[] = []
   for (const s of value.shards) {

@@ -70,13 +70,15 @@ async function provideRoots (node: DcxNode, pins: Pick<PinStore, 'ls'>, signal: 
 /**
  * The daemon's context for one call: every operation it serves runs with
  * the repo it holds, its keys, and the live node; blocks the repo lacks
- * come from peers, each within the caller's fetch timeout, and a wait for
- * one is reported to the caller.
+ * come from peers, each within the caller's fetch timeout (reads and
+ * prefetches alike), and a wait for one is reported to the caller.
  */
 function daemonContext (root: string, repo: RepoParts, node: NodeParts, keystore: Keystore, scope: CallScope): OpContext {
   return {
     root,
-    blocks: node.network,
+    // an operation that reads a block the repo lacks (job show, ls, dag get...) waits for it
+    // within the caller's fetch timeout, as a prefetch does, not for ever
+    blocks: watchedBlocks(node.network, { timeoutMs: scope.fetchTimeoutMs, onProgress: scope.onProgress as any, peers: () => node.node.libp2p.getPeers().length }),
     resolve: async (text, options) => {
       if (!text.startsWith('/ipns/')) return parseCidPath(text)
       return { ...parseCidPath((await node.names.resolve(text, options)).Path), text }
@@ -140,6 +142,8 @@ export async function startDaemon (root: string, options: StartOptions = {}): Pr
       rpc: rpc?.addresses ?? [],
       runningJobs: () => executor.running(),
       stop: async () => {
+        // event streams end first: the socket API's close waits for every connection
+        repoParts.history.close()
         clearInterval(timer)
         providing.abort()
         peering.stop()

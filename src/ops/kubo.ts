@@ -74,7 +74,7 @@ export function kuboPinAdd (pins: PinJson[]): KuboValue[] {
 /** `pin ls`: `{Keys: {<cid>: {Type, Name}}}` (Go writes map keys sorted) */
 export function kuboPinLs (pins: PinJson[]): KuboValue[] {
   const keys = [...pins].sort((a, b) => a.cid < b.cid ? -1 : a.cid > b.cid ? 1 : 0)
-  return [{ Keys: Object.fromEntries(keys.map(p => [p.cid, { Type: p.type, Name: p.name ?? '' }])) }]
+  return [{ Keys: Object.fromEntries(keys.map(p => [p.cid, { Type: p.type, Name: p.name ?? '', ...(p.size !== undefined ? { Size: p.size } : {}) }])) }]
 }
 
 /** `pin rm`: the unpinned CIDs */

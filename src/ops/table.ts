@@ -11,14 +11,15 @@ import { pinAddOp, pinLsOp, pinRmOp, pinVerifyOp } from './data/pin.js'
 import { repoGcOp, repoStatOp, repoVerifyOp } from './data/repo.js'
 import { receiptExportOp, receiptLsOp, receiptShowOp } from './jobs/receipts.js'
 import { jobLsOp, jobRmOp, jobShowOp } from './jobs/job.js'
-import { mapOp } from './jobs/map.js'
+import { eventsOp } from './jobs/events.js'
+import { mapOp, mapShowOp } from './jobs/map.js'
 import { runOp } from './jobs/run.js'
 import { verifyOp } from './jobs/verify.js'
 import { idOp } from './net/id.js'
 import { keyGenOp, keyListOp, keyRmOp } from './net/keys.js'
 import { namePublishOp, nameResolveOp } from './net/names.js'
 import { configOp, configShowOp } from './repo/config.js'
-import { findProvsOp, swarmConnectOp, swarmDisconnectOp, swarmPeersOp } from './net/swarm.js'
+import { findProvsOp, peersRootsOp, swarmConnectOp, swarmDisconnectOp, swarmPeersOp } from './net/swarm.js'
 import type { Operation } from './operation.js'
 
 /**
@@ -29,7 +30,7 @@ import type { Operation } from './operation.js'
 export const OPERATIONS: ReadonlyMap<string, Operation<any, any>> = new Map([
   addOp, catOp, lsOp, getOp, getTarOp, dagExportOp, dagImportOp, dagGetOp, dagPutOp, blockFetchOp, blockGetOp, blockPutOp, blockStatOp,
   pinAddOp, pinLsOp, pinRmOp, pinVerifyOp, repoGcOp, repoStatOp, repoVerifyOp,
-  runOp, mapOp, verifyOp, jobShowOp, jobLsOp, jobRmOp, receiptLsOp, receiptShowOp, receiptExportOp,
-  idOp, swarmPeersOp, swarmConnectOp, swarmDisconnectOp, findProvsOp, namePublishOp, nameResolveOp, keyGenOp, keyListOp, keyRmOp,
+  runOp, mapOp, mapShowOp, eventsOp, verifyOp, jobShowOp, jobLsOp, jobRmOp, receiptLsOp, receiptShowOp, receiptExportOp,
+  idOp, swarmPeersOp, peersRootsOp, swarmConnectOp, swarmDisconnectOp, findProvsOp, namePublishOp, nameResolveOp, keyGenOp, keyListOp, keyRmOp,
   configOp, configShowOp
 ].map(op => [op.name, op as Operation<any, any>]))

@@ -63,3 +63,28 @@ export async function startForger (dir: string, claims?: CID): Promise<Forger> {
   })
   return { node, peerId, forged }
 }
+
+/**
+ * A receipt for `job` claiming `output`, correctly signed by a key made for
+ * it (so only a re-run catches it), as a CAR of its one block to `dag
+ * import`. `like` gives the other fields (fuel, runtime, time) of an honest
+ * receipt, as `receipt show --json` prints them.
+ */
+export async function forgedReceiptCar (like: { job: string, fuel: number, runtime: unknown, time: string }, output: string): Promise<{ cid: CID, car: Uint8Array, executor: string }> {
+  const [{ CarWriter }, { generateKeyPair: keyPair }] = await Promise.all([import('@ipld/car/writer'), import('@libp2p/crypto/keys')])
+  const key = await keyPair('Ed25519')
+  const executor = peerIdFromPrivateKey(key).toString()
+  const unsigned = {
+    type: 'dcx/receipt', version: 1, job: CID.parse(like.job), output: CID.parse(output), status: 'exit', exitCode: 0, trap: null,
+    fuel: like.fuel, runtime: like.runtime, executor, time: like.time
+  }
+  const bytes = dagCbor.encode({ ...unsigned, signature: await key.sign(dagCbor.encode(unsigned)) })
+  const cid = CID.createV1(dagCbor.code, await sha256.digest(bytes))
+  const { writer, out } = CarWriter.create([cid])
+  const chunks: Uint8Array[] = []
+  const collecting = (async () => { for await (const c of out) chunks.push(c) })()
+  await writer.put({ cid, bytes })
+  await writer.close()
+  await collecting
+  return { cid, car: Buffer.concat(chunks), executor }
+}

@@ -2,6 +2,7 @@ import { RpcRequestError } from '../errors.js'
 import { refuse, sendAnswer, sendError } from './answer.js'
 import { badRequest, parseCall } from './call.js'
 import { authorized, sameOrigin } from './guard.js'
+import { isWebuiPath, serveWebui } from '../webui.js'
 import type { RpcAuthorization } from './guard.js'
 import type { RpcCommand } from './call.js'
 import type { CallScope } from '../server.js'
@@ -34,7 +35,8 @@ async function drain (req: IncomingMessage): Promise<void> {
 }
 
 /**
- * The Kubo RPC handler: `POST /api/v0/<command>?arg=...&<option>=...`.
+ * The Kubo RPC handler: `POST /api/v0/<command>?arg=...&<option>=...`,
+ * and the web view's files at `GET /webui` (`webui.ts`).
  * Refused before anything runs: another method than POST (405, so a
  * browser's cross-site GET, an `<img>` or a link, does nothing), a request
  * from another origin's page (403), a missing or wrong secret when
@@ -51,6 +53,8 @@ export function rpcHandler<C> (init: RpcInit<C>): (req: IncomingMessage, res: Se
       refuse(res, 400, 'Bad Request')
       return
     }
+    // the web view's files: GET, no data, no secret (the page's calls meet the rules below)
+    if (isWebuiPath(url.pathname)) { serveWebui(req, res, url.pathname); return }
     if (!url.pathname.startsWith(RPC_PREFIX)) { refuse(res, 404, 'Not Found'); return }
     if (req.method !== 'POST') { refuse(res, 405, 'Method Not Allowed'); return }
     if (!sameOrigin(req, init.origins)) { refuse(res, 403, 'Forbidden'); return }

@@ -12,7 +12,7 @@ export default class JobLs extends DcxCommand {
   static override summary = 'List the jobs run from this repo, newest first'
   static override description = `One line per run: when it answered, the job CID, the module's name, its status, who ran it (here, or a peer's ID), how long it took (cached: answered from an earlier receipt), and its inputs with their mount paths.
 
-The history holds every \`dcx run\` that gave an answer (a result or a timeout), the last 10,000 of them: runs here, runs on peers (--on) and answers from a receipt. Jobs a daemon ran for other peers are in its log, not here.`
+The history holds every \`dcx run\` that gave an answer (a result or a timeout), the last 10,000 of them: runs here, runs on peers (--on), answers from a receipt, and map runs (\`run --map\`: the run's job and receipt, its map module, its input directory at /inputs, status \`exit 0\` or \`shards-failed\`; \`dcx job show\` of its job shows the shards). Jobs a daemon ran for other peers are in its log, not here.`
 
   static override examples = [
     '<%= config.bin %> job ls',
@@ -38,7 +38,7 @@ The history holds every \`dcx run\` that gave an answer (a result or a timeout),
     const self = records.length > 0 ? (await this.session(flags.repo).run(idOp, {}, { signal: this.signal })).ID : undefined
     for (const r of records) {
       const where = r.executor === null ? '-' : r.executor === self ? 'here' : r.executor
-      const took = r.via === 'cached' ? 'cached' : r.durationMs === null ? '-' : `${(r.durationMs / 1000).toFixed(2)}s`
+      const took = r.via === 'cached' || (r.via === 'map' && r.durationMs === null) ? 'cached' : r.durationMs === null ? '-' : `${(r.durationMs / 1000).toFixed(2)}s`
       const inputs = r.inputs.length === 0 ? '-' : r.inputs.map(i => `${i.cid}:${i.path}`).join(' ')
       this.log([r.time.replace(/\.\d+Z$/, 'Z'), r.job, r.name, statusText(r), where, took, inputs].join('  '))
     }

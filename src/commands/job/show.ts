@@ -2,7 +2,9 @@ import { Args, Flags } from '@oclif/core'
 import { DcxCommand } from '../../cli/base.js'
 import { jobShowOp } from '../../ops/jobs/job.js'
 import { JOB_LIMITS } from '../../wasm/job-limits.js'
+import { mapReport } from '../../cli/map-report.js'
 import type { JobShowJson } from '../../ops/jobs/job.js'
+import type { MapSummary } from '../../ops/jobs/map.js'
 import type { JobLimitName } from '../../wasm/job-limits.js'
 
 function limitText (name: JobLimitName, value: number): string {
@@ -18,7 +20,9 @@ export default class JobShow extends DcxCommand {
   static override summary = 'Show a job: its spec and, from its receipt, its result'
   static override description = `Prints the job's module (CID and name), inputs with their mount paths, args, env, limits, seed and runtime ABI; then, from its receipt (the one given, or the job's latest), status, executor, fuel, time and output.
 
---file prints a job file instead: \`dcx run -f\` of it runs the same job (the same job CID).`
+--file prints a job file instead: \`dcx run -f\` of it runs the same job (the same job CID).
+
+Given a map run (the job or receipt \`dcx run --map\` printed), prints the run as \`run --map\` does, from the receipts in the repo (--json: the same summary).`
 
   static override examples = [
     '<%= config.bin %> job show <job-cid>',
@@ -26,14 +30,24 @@ export default class JobShow extends DcxCommand {
     '<%= config.bin %> job show <job-cid> --file > job.yaml && <%= config.bin %> run -f job.yaml'
   ]
 
-  static override args = { cid: Args.string({ required: true, description: 'a job CID or a receipt CID' }) }
+  static override args = { cid: Args.string({ required: true, description: 'a job CID or a receipt CID (a single job\'s or a map run\'s)' }) }
   static override flags = {
     file: Flags.boolean({ description: 'print a job file (YAML) that runs as this same job', exclusive: ['json'] })
   }
 
-  async run (): Promise<JobShowJson> {
+  async run (): Promise<JobShowJson | MapSummary> {
     const { args, flags } = await this.parse(JobShow)
     const job = await this.session(flags.repo).run(jobShowOp, { cid: args.cid, file: flags.file }, { signal: this.signal })
+    if ('shards' in job) {
+      if (this.jsonEnabled()) return job
+      const { out, stdout } = mapReport(job)
+      for (const l of out) this.log(l)
+      if (stdout !== '') {
+        this.log('')
+        await this.writeStdout(Buffer.from(stdout))
+      }
+      return job
+    }
     if (flags.file) {
       process.stdout.write(job.file ?? '')
       return job

@@ -1,6 +1,8 @@
 import * as z from 'zod/mini'
 import { defineOp } from '../operation.js'
+import { InvalidArgumentError } from '../../errors.js'
 import { receiptJson } from './receipts.js'
+import type { MapSummary } from './map.js'
 import type { JobRecord } from '../../jobs/history.js'
 import type { RemovedArtifact } from '../../jobs/artifacts.js'
 import type { JobLimitValues } from '../../wasm/index.js'
@@ -28,18 +30,24 @@ export interface JobShowJson {
  * `job/show`: a job's spec (module, inputs with mount paths, args, env,
  * limits, seed, runtime ABI) and, from its receipt, its result; given a
  * receipt CID, that receipt's job. With `file`, also a job file that runs as
- * the same job CID.
+ * the same job CID. Given a map run's receipt or spec, the run's summary
+ * (`map/show`).
  */
 export const jobShowOp = defineOp({
   name: 'job/show',
   access: 'repo',
   input: z.strictObject({ cid: z.string().check(z.minLength(1)), file: z.optional(z.boolean()) }),
-  run: async (ctx, { cid: text, file }, { signal }): Promise<JobShowJson> => {
-    const [{ parseCid }, { loadRecord }, { loadReceipt }, { renderJobFile }] = await Promise.all([
-      import('../../data/cid-path.js'), import('../../jobs/records.js'), import('../../jobs/receipts.js'), import('../../jobs/job-file.js')
+  run: async (ctx, { cid: text, file }, { signal }): Promise<JobShowJson | MapSummary> => {
+    const [{ parseCid }, { loadRecord }, { loadReceipt }, { renderJobFile }, { looksLikeMapRecord }] = await Promise.all([
+      import('../../data/cid-path.js'), import('../../jobs/records.js'), import('../../jobs/receipts.js'), import('../../jobs/job-file.js'), import('../../jobs/map-records.js')
     ])
     const repo = ctx.repo()
-    const given = await loadRecord(parseCid(text), await ctx.blocks.getBytes(parseCid(text), { signal }))
+    const bytes = await ctx.blocks.getBytes(parseCid(text), { signal })
+    if (looksLikeMapRecord(bytes)) {
+      if (file === true) throw new InvalidArgumentError(`${text} is a map run: \`dcx run --map\` runs it again, --file writes single jobs only`)
+      return await (await import('./map.js')).showMap(ctx, text, { signal })
+    }
+    const given = await loadRecord(parseCid(text), bytes)
     const job = given.kind === 'job' ? given.cid : given.receipt.job
     const spec = given.kind === 'job' ? given.spec : (await loadRecord(job, await ctx.blocks.getBytes(job, { signal }))).spec!
     let receipt: Record<string, unknown> | null = null
@@ -120,8 +128,8 @@ export const jobRmOp = defineOp({
   useReserve: true,
   input: z.strictObject({ job: z.string().check(z.minLength(1)) }),
   run: async (ctx, { job: text }, { signal }): Promise<JobRmJson> => {
-    const [{ parseCid }, { loadRecord }, { removeJob }, { BlockNotFoundError }, { InvalidArgumentError }] = await Promise.all([
-      import('../../data/cid-path.js'), import('../../jobs/records.js'), import('../../jobs/artifacts.js'), import('../../repo/errors.js'), import('../../errors.js')
+    const [{ parseCid }, { loadRecord }, { removeJob }, { BlockNotFoundError }] = await Promise.all([
+      import('../../data/cid-path.js'), import('../../jobs/records.js'), import('../../jobs/artifacts.js'), import('../../repo/errors.js')
     ])
     const repo = ctx.repo()
     const job = parseCid(text)

@@ -2,6 +2,8 @@ import * as z from 'zod/mini'
 import { NoDaemonError } from '../errors.js'
 import { defineOp, only } from '../operation.js'
 import type { OpContext } from '../context.js'
+import type { JobRecord } from '../../jobs/history.js'
+import type { MapRunSpec } from '../../jobs/map-records.js'
 import type { MapResult } from '../../net/map.js'
 import type { AbortOptions } from 'abort-error'
 
@@ -127,6 +129,7 @@ export const mapOp = defineOp({
       if (bytes !== undefined) await prepareModule(bytes, { memoryLimit: spec.limits.memory, cacheDir: ctx.repo().jobs.cacheDir })
     }
     const shardProgress = only(['map:shard'], onProgress)
+    const started = performance.now()
     const result = await executeMap(ctx.online ? ctx.node().node : undefined, ctx.repo().jobs, spec, { map, reduce }, {
       on,
       replicas: a.replicas,
@@ -135,6 +138,63 @@ export const mapOp = defineOp({
       signal,
       onShard: e => shardProgress?.({ type: 'map:shard', detail: e })
     })
-    return await summarize(result, ctx, { signal })
+    const summary = await summarize(result, ctx, { signal })
+    await ctx.repo().history.add(historyRecord(summary, result.spec, ctx.repo().identity.peerId, summary.cached ? null : Math.round(performance.now() - started)), { signal })
+    return summary
   }
 })
+
+/** The history's record of a map run: its spec as the job, the input directory at /inputs, this peer (the requester) as executor */
+function historyRecord (s: MapSummary, spec: MapRunSpec, self: string, durationMs: number | null): JobRecord {
+  return {
+    time: new Date().toISOString(),
+    job: s.job,
+    module: spec.map.module.toString(),
+    name: spec.map.name,
+    inputs: [{ cid: spec.input.toString(), path: '/inputs' }],
+    status: s.status,
+    exitCode: s.status === 'exit' ? 0 : null,
+    trap: null,
+    receipt: s.receipt,
+    output: s.output,
+    executor: self,
+    via: 'map',
+    durationMs
+  }
+}
+
+/**
+ * `map/show`: a map run's summary (as `run --map --json` prints it) from its
+ * receipt, or from its spec's receipt, and the shard receipts in the repo;
+ * no peer is asked. `cached` is true: nothing ran. Attempts and
+ * disagreements are not in a receipt, so they are empty.
+ */
+export const mapShowOp = defineOp({
+  name: 'map/show',
+  access: 'repo',
+  input: z.strictObject({ cid: z.string().check(z.minLength(1)) }),
+  run: async (ctx, { cid }, { signal }): Promise<MapSummary> => await showMap(ctx, cid, { signal })
+})
+
+/** A map run's summary, given its receipt or its spec (blocks the repo lacks come from peers when online); `NotAMapRunError` for anything else */
+export async function showMap (ctx: OpContext, text: string, options: AbortOptions): Promise<MapSummary> {
+  const [{ parseCid }, { decodeMapReceipt, isMapRunSpec, looksLikeMapReceipt }, { loadMapRun }, { NotAMapRunError }, dagCbor] = await Promise.all([
+    import('../../data/cid-path.js'), import('../../jobs/map-records.js'), import('../../net/map.js'), import('../../jobs/errors.js'), import('@ipld/dag-cbor')
+  ])
+  const repo = ctx.repo()
+  const cid = parseCid(text)
+  const bytes = await ctx.blocks.getBytes(cid, options)
+  let receipt = cid
+  if (!looksLikeMapReceipt(bytes)) {
+    let value: unknown
+    try { value = dagCbor.decode(bytes) } catch { throw new NotAMapRunError(text, 'it is not dag-cbor') }
+    if (!isMapRunSpec(value)) throw new NotAMapRunError(text, 'its type is neither dcx/map-receipt nor dcx/map-run')
+    const found = await repo.receipts.get(cid)
+    if (found === undefined) throw new NotAMapRunError(text, 'it is a map run\'s spec with no receipt in this repo: it has not run here')
+    receipt = found
+  }
+  const run = decodeMapReceipt(receipt, await ctx.blocks.getBytes(receipt, options)).run
+  const spec = dagCbor.decode(await ctx.blocks.getBytes(run, options))
+  if (!isMapRunSpec(spec)) throw new NotAMapRunError(text, `its run ${run.toString()} is not a map run's spec`)
+  return await summarize(await loadMapRun(run, spec, receipt, repo.jobs, options), ctx, options)
+}

@@ -20,6 +20,27 @@ export const swarmPeersOp = defineOp({
   run: async (ctx): Promise<PeerJson[]> => ctx.node().node.libp2p.getConnections().map(c => ({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction }))
 })
 
+/**
+ * `peers/roots`: every connected peer, its addresses, and which of this
+ * repo's recursively pinned roots it holds in full (asked over the job
+ * protocol; bounded in roots and time: `net/peer-roots.ts`)
+ */
+export const peersRootsOp = defineOp({
+  name: 'peers/roots',
+  access: 'node',
+  input: z.strictObject({}),
+  run: async (ctx, _input, { signal }): Promise<{ peers: import('../../net/peer-roots.js').PeerRoots[] }> => {
+    const { MAX_ASKED_ROOTS, peerRoots } = await import('../../net/peer-roots.js')
+    const roots = []
+    for await (const pin of ctx.repo().pins.ls({ signal })) {
+      if (pin.type !== 'recursive') continue
+      roots.push(pin.cid)
+      if (roots.length === MAX_ASKED_ROOTS) break
+    }
+    return { peers: await peerRoots(ctx.node().node, roots, { signal }) }
+  }
+})
+
 /** `swarm/connect`: dial a peer at a multiaddr (with `/p2p/<peer ID>`) */
 export const swarmConnectOp = defineOp({
   name: 'swarm/connect',

@@ -11,6 +11,7 @@ import { lsOp } from '../data/ls.js'
 import { pinAddOp, pinLsOp, pinRmOp, pinVerifyOp } from '../data/pin.js'
 import { repoGcOp, repoStatOp } from '../data/repo.js'
 import { idOp } from '../net/id.js'
+import { configOp, configShowOp } from '../repo/config.js'
 import { keyGenOp, keyListOp, keyRmOp } from '../net/keys.js'
 import { namePublishOp, nameResolveOp } from '../net/names.js'
 import { findProvsOp, swarmConnectOp, swarmPeersOp } from '../net/swarm.js'
@@ -76,6 +77,12 @@ export const KUBO_COMMANDS: ReadonlyMap<string, RpcCommand<OpContext>> = new Map
     return {}
   }, kuboId)],
   ['version', version],
+  // read only, the API's secrets hidden: a page or a tool reads the config; its owner sets it with `dcx config`
+  ['config', json(configOp, call => {
+    if (call.args.length > 1 || call.bool('bool') !== undefined || call.bool('json') !== undefined) throw badRequest('config through the RPC only reads a key: set it with `dcx config <key> <value>` on the node\'s machine')
+    return { key: arg(call, 0, 'key'), redact: true }
+  }, field => [{ ...field }])],
+  ['config/show', json(configShowOp, () => ({ redact: true }), config => [config as unknown as KuboValue])],
   ['cat', bytes(catOp, call => ({ target: arg(call, 0, 'ipfs-path'), offset: call.int('offset'), length: call.int('length') }))],
   ['ls', {
     run: async (call, context, { signal }) => {
