@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { readdirSync } from 'node:fs'
 import { open, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -77,6 +78,11 @@ describe('bad input gives one clear line and a non-zero exit', () => {
   })
 })
 
+/** Block files in a repo's blocks folder (sharded in subfolders) */
+function countFiles (dir: string): number {
+  return readdirSync(dir, { recursive: true }).filter(name => String(name).endsWith('.data')).length
+}
+
 describe('Ctrl-C in the middle of an add', () => {
   it('exits 130, pins nothing, and leaves the repo consistent', async () => {
     const big = join(dir, 'big.bin')
@@ -90,8 +96,13 @@ describe('Ctrl-C in the middle of an add', () => {
       const child = spawn(DCX, ['add', big], { env: { ...process.env, DCX_PATH: repo }, stdio: ['ignore', 'pipe', 'pipe'] })
       let stderr = ''
       child.stderr.on('data', d => { stderr += d })
-      setTimeout(() => child.kill('SIGINT'), 1200)
-      child.on('close', code => resolve({ code, stderr }))
+      // interrupt once the add is writing blocks (a fixed delay raced the CLI's start on a loaded machine)
+      const blocks = join(repo, 'blocks')
+      const before = countFiles(blocks)
+      const poll = setInterval(() => {
+        if (countFiles(blocks) > before + 2) { clearInterval(poll); child.kill('SIGINT') }
+      }, 20)
+      child.on('close', code => { clearInterval(poll); resolve({ code, stderr }) })
     })
     expect(r.code).toBe(130)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)

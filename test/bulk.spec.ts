@@ -281,7 +281,8 @@ describe('bulk transfer between dcx peers on 127.0.0.1', () => {
       console.log(`bulk path refused by a plain Helia peer, then bitswap: ${((performance.now() - started) / 1000).toFixed(2)} s`)
       expect(got.toString()).toBe(cid.toString())
       // the dcx provider this requester is also connected to does not hold it; the Helia node does not speak the protocol
-      expect(failed.sort()).toEqual(['ERR_BULK_REFUSED', 'ERR_BULK_UNSUPPORTED'])
+      // (a refusal is not held against a provider: after bitswap has brought a block it may be asked again)
+      expect([...new Set(failed)].sort()).toEqual(['ERR_BULK_REFUSED', 'ERR_BULK_UNSUPPORTED'])
       await r.stop()
       expect(sha((await ok(['cat', cid.toString()], { repo: r.root })).stdoutBytes)).toBe(sha(bytes))
     } finally {
