@@ -1,4 +1,5 @@
-import { Command, Flags } from '@oclif/core'
+import { Command } from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
 import { resolveRepoRoot } from '../repo/paths.js'
 import { Session } from '../ops/session.js'
 import { describeError } from './errors.js'

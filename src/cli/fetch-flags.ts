@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import { parseDuration } from '../jobs/parse.js'
 import { statusLine } from './progress.js'
 import type { OpOptions, OpProgress } from '../ops/operation.js'

@@ -1,4 +1,4 @@
-import { execute } from '@oclif/core'
+import { execute } from '@oclif/core/execute'
 import { hoistGlobalFlags } from './argv.js'
 
 /**

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import { DcxCommand } from '../cli/base.js'
 import { fetchFlags, fetchOptions } from '../cli/fetch-flags.js'
 import { lsOp } from '../ops/data/ls.js'

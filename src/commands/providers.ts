@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import { DcxCommand } from '../cli/base.js'
 import { findProvsOp } from '../ops/net/swarm.js'
 import { parseDuration } from '../jobs/parse.js'

@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import { DcxCommand } from '../cli/base.js'
 import { resolve } from 'node:path'
 import { parseCid } from '../data/cid-path.js'

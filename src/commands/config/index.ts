@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import { DcxCommand } from '../../cli/base.js'
 import { UsageError } from '../../errors.js'
 import { kuboConfigField, kuboConfigValue } from '../../ops/kubo.js'

@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import { DcxCommand } from '../../cli/base.js'
 import { fetchFlags, fetchOptions } from '../../cli/fetch-flags.js'
 import { dagGetOp } from '../../ops/data/dag-get.js'

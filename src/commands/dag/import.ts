@@ -1,5 +1,6 @@
 import { basename, resolve } from 'node:path'
-import { Args, Flags } from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import { DcxCommand } from '../../cli/base.js'
 import { dagImportOp } from '../../ops/data/dag.js'
 import { kuboDagImport } from '../../ops/kubo.js'

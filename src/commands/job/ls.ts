@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import { DcxCommand } from '../../cli/base.js'
 import { JOB_STATUS_FILTERS, jobLsOp } from '../../ops/jobs/job.js'
 import { idOp } from '../../ops/net/id.js'

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import { DcxCommand } from '../../cli/base.js'
 import { jobRmOp } from '../../ops/jobs/job.js'
 import type { JobRmJson } from '../../ops/jobs/job.js'

@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import { DcxCommand } from '../../cli/base.js'
 import { jobShowOp } from '../../ops/jobs/job.js'
 import { JOB_LIMITS } from '../../wasm/job-limits.js'

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import { DcxCommand } from '../../cli/base.js'
 import { keyListOp } from '../../ops/net/keys.js'
 import type { KeyJson } from '../../ops/net/keys.js'

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import { DcxCommand } from '../../cli/base.js'
 import { keyRmOp } from '../../ops/net/keys.js'
 import type { KeyJson } from '../../ops/net/keys.js'

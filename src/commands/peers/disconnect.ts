@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import { DcxCommand } from '../../cli/base.js'
 import { kuboSwarmResult } from '../../ops/kubo.js'
 import { swarmDisconnectOp } from '../../ops/net/swarm.js'

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import { DcxCommand } from '../../cli/base.js'
 import { peersRootsOp, swarmPeersOp } from '../../ops/net/swarm.js'
 import { kuboSwarmPeers } from '../../ops/kubo.js'

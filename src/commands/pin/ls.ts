@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import { DcxCommand } from '../../cli/base.js'
 import { pinLsOp } from '../../ops/data/pin.js'
 import { kuboPinLs } from '../../ops/kubo.js'

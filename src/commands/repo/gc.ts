@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import { DcxCommand } from '../../cli/base.js'
 import { repoGcOp } from '../../ops/data/repo.js'
 import { kuboRepoGc } from '../../ops/kubo.js'
