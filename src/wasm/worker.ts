@@ -7,7 +7,7 @@ import { decodeListing } from './listing.js'
 import { BRIDGE } from './protocol.js'
 import type { LimitHit, OutputEntry, TreeSpec, WorkerInput, WorkerMessage, WorkerResult } from './protocol.js'
 import { trapName } from './traps.js'
-import { optimizeFromStart } from './tiering.js'
+import { compileTier } from './tiering.js'
 import { Capture } from './wasi/capture.js'
 import { BytesContent, DirectContent, LazyContent, SharedWindow, SpaceBudget, WritableContent } from './wasi/content.js'
 import type { DirectSource } from './wasi/content.js'
@@ -196,7 +196,7 @@ function main (): void {
   let status: WorkerResult['status'] = 'exit'
   let exitCode: number | undefined = 0
   let trap: string | undefined
-  const endTiering = input.optimizeFromStart ? optimizeFromStart() : () => {}
+  const endTiering = compileTier(input.optimizeFromStart)
   try {
     const instance = new WebAssembly.Instance(input.module, { wasi_snapshot_preview1: host.imports() })
     const exports = instance.exports as Record<string, any>
