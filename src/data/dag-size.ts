@@ -26,7 +26,11 @@ export async function heldDagBytes (root: CID, store: WalkStore, options: AbortO
  * alone; for a single raw block its size; otherwise unknown (undefined).
  */
 export async function dagBytes (root: CID, store: Pick<WalkStore, 'getBytes'>, options: AbortOptions = {}): Promise<number | undefined> {
-  const bytes = await store.getBytes(root, options)
+  return rootStates(root, await store.getBytes(root, options))
+}
+
+/** What a root block states of its DAG's bytes: raw its length, dag-pb its length plus its links' Tsize, else undefined */
+function rootStates (root: CID, bytes: Uint8Array): number | undefined {
   if (root.code === RAW) return bytes.length
   if (root.code !== dagPb.code) return undefined
   return bytes.length + dagPb.decode(bytes).Links.reduce((n, l) => n + (l.Tsize ?? 0), 0)
@@ -40,8 +44,7 @@ export async function dagBytes (root: CID, store: Pick<WalkStore, 'getBytes'>, o
 export async function declaredDagSize (root: CID, store: Pick<WalkStore, 'getBytes'>, options: AbortOptions = {}): Promise<number | null> {
   try {
     const bytes = await store.getBytes(root, options)
-    if (root.code === dagPb.code) return bytes.length + dagPb.decode(bytes).Links.reduce((n, l) => n + (l.Tsize ?? 0), 0)
-    return bytes.length
+    return rootStates(root, bytes) ?? bytes.length
   } catch (err) {
     if (err instanceof BlockNotFoundError) return null
     throw err
