@@ -165,9 +165,10 @@ function historyRecord (s: MapSummary, spec: MapRunSpec, self: string, durationM
 
 /**
  * `map/show`: a map run's summary (as `run --map --json` prints it) from its
- * receipt, or from its spec's receipt, and the shard receipts in the repo;
- * no peer is asked. `cached` is true: nothing ran. Attempts and
- * disagreements are not in a receipt, so they are empty.
+ * receipt, or from its spec's receipt, and the shard receipts in the repo
+ * (a daemon fetches the run's own blocks the repo lacks, within the caller's
+ * timeout). `cached` is true: nothing ran. Attempts and disagreements are
+ * not in a receipt, so they are empty.
  */
 export const mapShowOp = defineOp({
   name: 'map/show',
